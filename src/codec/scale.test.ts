@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { CodecError } from './errors.js';
+import { decodeExact, fixedBytes, Hash32, Struct, str, u64, Vector } from './scale.js';
+
+const Sample = Struct({ amount: u64, memo: str, hashes: Vector(Hash32) });
+
+describe('decodeExact', () => {
+  it('decodes what was encoded, also from a view into a larger buffer', () => {
+    const value = { amount: 42n, memo: 'hi', hashes: [new Uint8Array(32).fill(3)] };
+    const encoded = Sample.enc(value);
+    const padded = new Uint8Array(encoded.length + 8);
+    padded.set(encoded, 4);
+    assert.deepEqual(decodeExact(Sample, encoded), value);
+    assert.deepEqual(decodeExact(Sample, padded.subarray(4, 4 + encoded.length)), value);
+  });
+
+  it('rejects trailing bytes and truncation with a CodecError', () => {
+    const encoded = Sample.enc({ amount: 1n, memo: '', hashes: [new Uint8Array(32)] });
+    assert.throws(() => decodeExact(Sample, new Uint8Array([...encoded, 0])), CodecError);
+    for (let cut = 0; cut < encoded.length; cut++) {
+      assert.throws(() => decodeExact(Sample, encoded.subarray(0, cut)), CodecError, `cut at ${cut}`);
+    }
+  });
+
+  it('never throws anything but a CodecError on random bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        try {
+          decodeExact(Sample, bytes);
+        } catch (error) {
+          assert.ok(error instanceof CodecError, String(error));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses to encode a fixed-size field of the wrong length', () => {
+    assert.throws(() => fixedBytes(4).enc(new Uint8Array(3)), CodecError);
+  });
+});
