@@ -40,7 +40,9 @@ export type AttestationErrorCode =
   | 'IasSignatureInvalid'
   | 'IasReportInvalid'
   // policy (valid evidence that policy refuses)
-  | 'PolicyRejected';
+  | 'PolicyRejected'
+  // a policy document (JSON) that does not parse
+  | 'MalformedPolicy';
 
 export class AttestationError extends PhalanxError {
   declare readonly code: AttestationErrorCode;

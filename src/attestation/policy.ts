@@ -1,0 +1,367 @@
+// Attestation policy: whether *valid* evidence may register a worker (DESIGN.md section 4.4). It is
+// kept apart from verification on purpose: verification says what the evidence proves, policy says
+// what this chain accepts (shared/vectors/attestation/README.md, "Notes that matter"). Pure; the
+// time is an argument. The status-to-confidence table is documented in ./README.md.
+import { z } from 'zod';
+import { bytesToHex, equalBytes, hexToBytes } from '../codec/bytes.js';
+import { AttestationError } from './errors.js';
+import type { IasQuoteStatus, TcbStatus, VerifiedEvidence } from './types.js';
+
+export interface SgxMeasurementRule {
+  readonly tee: 'sgx';
+  readonly mrEnclave?: Uint8Array;
+  readonly mrSigner?: Uint8Array;
+  readonly isvProdId?: number;
+  /** The enclave's ISVSVN must be at least this. */
+  readonly minIsvSvn?: number;
+}
+
+export interface TdxMeasurementRule {
+  readonly tee: 'tdx';
+  readonly mrTd: Uint8Array;
+  readonly rtmr0?: Uint8Array;
+  readonly rtmr1?: Uint8Array;
+  readonly rtmr2?: Uint8Array;
+  readonly rtmr3?: Uint8Array;
+}
+
+export type MeasurementRule = SgxMeasurementRule | TdxMeasurementRule;
+
+export interface AttestationPolicy {
+  /** DCAP: merged TCB statuses accepted. `Revoked` can never be accepted. */
+  readonly acceptedTcbStatuses: readonly TcbStatus[];
+  /** IAS: `isvEnclaveQuoteStatus` values accepted. Only statuses with a confidence level can be. */
+  readonly acceptedQuoteStatuses: readonly IasQuoteStatus[];
+  /** When set, every advisory ID of the evidence must be listed here. */
+  readonly advisoryAllowlist?: readonly string[];
+  readonly allowDebug: boolean;
+  /** TDX: TD attribute bit 28 (SEPT_VE_DISABLE) must be set. */
+  readonly requireSeptVeDisable: boolean;
+  /** When set, the measurement must match at least one rule. */
+  readonly measurementAllowlist?: readonly MeasurementRule[];
+  /** When set, evidence that says when it was produced (IAS) must be at most this old at `at`. */
+  readonly maxEvidenceAgeSeconds?: number;
+}
+
+export type PolicyRefusalCode =
+  | 'TcbStatusRefused'
+  | 'AdvisoryRefused'
+  | 'DebugRefused'
+  | 'SeptVeDisableRequired'
+  | 'MeasurementNotAllowed'
+  | 'EvidenceTooOld';
+
+export interface PolicyRefusal {
+  readonly code: PolicyRefusalCode;
+  readonly message: string;
+}
+
+export type PolicyVerdict =
+  | { readonly accepted: true; readonly confidence: number }
+  | { readonly accepted: false; readonly reason: PolicyRefusal };
+
+// Confidence levels, 1 = strongest, after Phala's pRuntime (phala-blockchain, pallets/phala
+// constants SGX_QUOTE_STATUS_LEVEL_1..5): level 4 is a level-3 status whose advisories are not all
+// in a short list of advisories that a configuration change cannot fix but that do not expose
+// enclave secrets in practice. Statuses missing here (Revoked, the IAS *_REVOKED and
+// SIGNATURE_INVALID family) have no level and are never accepted.
+const TCB_CONFIDENCE: Readonly<Record<TcbStatus, number | undefined>> = {
+  UpToDate: 1,
+  SWHardeningNeeded: 2,
+  ConfigurationNeeded: 3,
+  ConfigurationAndSWHardeningNeeded: 3,
+  OutOfDate: 5,
+  OutOfDateConfigurationNeeded: 5,
+  Revoked: undefined,
+};
+
+const QUOTE_STATUS_CONFIDENCE: Readonly<Record<IasQuoteStatus, number | undefined>> = {
+  OK: 1,
+  SW_HARDENING_NEEDED: 2,
+  CONFIGURATION_NEEDED: 3,
+  CONFIGURATION_AND_SW_HARDENING_NEEDED: 3,
+  GROUP_OUT_OF_DATE: 5,
+  SIGNATURE_INVALID: undefined,
+  GROUP_REVOKED: undefined,
+  SIGNATURE_REVOKED: undefined,
+  KEY_REVOKED: undefined,
+  SIGRL_VERSION_MISMATCH: undefined,
+};
+
+/** Phala's SGX_QUOTE_ADVISORY_ID_WHITELIST: a level-3 status with only these stays at level 3. */
+export const CONFIDENCE_BENIGN_ADVISORIES: readonly string[] = [
+  'INTEL-SA-00334',
+  'INTEL-SA-00219',
+  'INTEL-SA-00381',
+  'INTEL-SA-00389',
+];
+
+/** The confidence level of a status (1 strongest .. 5), or undefined if it can never be accepted. */
+export function confidenceLevel(
+  evidence: Pick<VerifiedEvidence, 'tcbStatus' | 'quoteStatus' | 'advisoryIds' | 'kind'>,
+): number | undefined {
+  const base =
+    evidence.kind === 'ias'
+      ? evidence.quoteStatus === undefined
+        ? undefined
+        : QUOTE_STATUS_CONFIDENCE[evidence.quoteStatus]
+      : evidence.tcbStatus === undefined
+        ? undefined
+        : TCB_CONFIDENCE[evidence.tcbStatus];
+  if (base === 3 && !evidence.advisoryIds.every((id) => CONFIDENCE_BENIGN_ADVISORIES.includes(id))) return 4;
+  return base;
+}
+
+/** Production defaults (DESIGN.md section 4.4): up-to-date or SW-hardening-needed, no debug, SEPT_VE_DISABLE. */
+export function defaultPolicy(): AttestationPolicy {
+  return {
+    acceptedTcbStatuses: ['UpToDate', 'SWHardeningNeeded'],
+    acceptedQuoteStatuses: ['OK', 'SW_HARDENING_NEEDED'],
+    allowDebug: false,
+    requireSeptVeDisable: true,
+  };
+}
+
+// TDX Module ABI, TDREPORT_STRUCT: TD_ATTRIBUTES is a little-endian 64-bit field; bit 28 is
+// SEPT_VE_DISABLE (Intel TDX Module 1.5 ABI specification, table "TD_ATTRIBUTES Definition").
+const SEPT_VE_DISABLE_BYTE = 3;
+const SEPT_VE_DISABLE_MASK = 1 << (28 - 8 * SEPT_VE_DISABLE_BYTE);
+
+export function isSeptVeDisabled(tdAttributes: Uint8Array): boolean {
+  return ((tdAttributes[SEPT_VE_DISABLE_BYTE] ?? 0) & SEPT_VE_DISABLE_MASK) !== 0;
+}
+
+function matchesRule(evidence: VerifiedEvidence, rule: MeasurementRule): boolean {
+  const m = evidence.measurements;
+  if (rule.tee === 'sgx') {
+    if (m.tee !== 'sgx') return false;
+    if (rule.mrEnclave !== undefined && !equalBytes(rule.mrEnclave, m.mrEnclave)) return false;
+    if (rule.mrSigner !== undefined && !equalBytes(rule.mrSigner, m.mrSigner)) return false;
+    if (rule.isvProdId !== undefined && rule.isvProdId !== m.isvProdId) return false;
+    if (rule.minIsvSvn !== undefined && m.isvSvn < rule.minIsvSvn) return false;
+    return true;
+  }
+  if (m.tee !== 'tdx') return false;
+  if (!equalBytes(rule.mrTd, m.mrTd)) return false;
+  for (const key of ['rtmr0', 'rtmr1', 'rtmr2', 'rtmr3'] as const) {
+    const want = rule[key];
+    if (want !== undefined && !equalBytes(want, m[key])) return false;
+  }
+  return true;
+}
+
+function describeMeasurement(evidence: VerifiedEvidence): string {
+  const m = evidence.measurements;
+  return m.tee === 'sgx'
+    ? `MRENCLAVE ${bytesToHex(m.mrEnclave)}, MRSIGNER ${bytesToHex(m.mrSigner)}, ISVPRODID ${m.isvProdId}, ISVSVN ${m.isvSvn}`
+    : `MRTD ${bytesToHex(m.mrTd)}`;
+}
+
+const refuse = (code: PolicyRefusalCode, message: string): PolicyVerdict => ({
+  accepted: false,
+  reason: { code, message },
+});
+
+/** Decides whether verified evidence may register under `policy` at `at` (Unix seconds). */
+export function evaluatePolicy(
+  evidence: VerifiedEvidence,
+  policy: AttestationPolicy,
+  at: number,
+): PolicyVerdict {
+  const confidence = confidenceLevel(evidence);
+  const status = evidence.kind === 'ias' ? evidence.quoteStatus : evidence.tcbStatus;
+  const listed =
+    evidence.kind === 'ias'
+      ? evidence.quoteStatus !== undefined && policy.acceptedQuoteStatuses.includes(evidence.quoteStatus)
+      : evidence.tcbStatus !== undefined && policy.acceptedTcbStatuses.includes(evidence.tcbStatus);
+  // A status without a confidence level (revoked, invalid) is refused even if a policy lists it.
+  if (confidence === undefined || !listed) {
+    const what = evidence.kind === 'ias' ? 'IAS quote status' : 'TCB status';
+    return refuse('TcbStatusRefused', `${what} ${status ?? '(none)'} is not accepted by policy`);
+  }
+  if (policy.advisoryAllowlist !== undefined) {
+    const allowed = policy.advisoryAllowlist;
+    const refused = evidence.advisoryIds.filter((id) => !allowed.includes(id));
+    if (refused.length > 0) {
+      return refuse('AdvisoryRefused', `advisories not allowed by policy: ${refused.join(', ')}`);
+    }
+  }
+  if (evidence.debug && !policy.allowDebug) {
+    return refuse(
+      'DebugRefused',
+      `${evidence.tee === 'tdx' ? 'TD' : 'enclave'} runs in debug mode, which policy refuses`,
+    );
+  }
+  if (policy.requireSeptVeDisable && evidence.measurements.tee === 'tdx') {
+    if (!isSeptVeDisabled(evidence.measurements.tdAttributes)) {
+      return refuse(
+        'SeptVeDisableRequired',
+        `TD attributes ${bytesToHex(evidence.measurements.tdAttributes)} lack SEPT_VE_DISABLE (bit 28)`,
+      );
+    }
+  }
+  if (policy.measurementAllowlist !== undefined) {
+    if (!policy.measurementAllowlist.some((rule) => matchesRule(evidence, rule))) {
+      return refuse(
+        'MeasurementNotAllowed',
+        `measurement not in the allowlist: ${describeMeasurement(evidence)}`,
+      );
+    }
+  }
+  // Only evidence that carries its production time (IAS) can be aged; DCAP quotes are bound to a
+  // recent block through their report data instead (DESIGN.md section 4.2).
+  if (policy.maxEvidenceAgeSeconds !== undefined && evidence.producedAt !== undefined) {
+    const age = at - evidence.producedAt;
+    if (!(age <= policy.maxEvidenceAgeSeconds)) {
+      return refuse(
+        'EvidenceTooOld',
+        `evidence produced at ${evidence.producedAt} is ${age} s old at ${at}, more than ${policy.maxEvidenceAgeSeconds} s`,
+      );
+    }
+  }
+  return { accepted: true, confidence };
+}
+
+/** Like evaluatePolicy, but throws AttestationError('PolicyRejected', ..., { reason }); returns the confidence. */
+export function enforcePolicy(evidence: VerifiedEvidence, policy: AttestationPolicy, at: number): number {
+  const verdict = evaluatePolicy(evidence, policy, at);
+  if (!verdict.accepted) {
+    throw new AttestationError('PolicyRejected', verdict.reason.message, { reason: verdict.reason });
+  }
+  return verdict.confidence;
+}
+
+// ---- JSON form (CLI --policy FILE, genesis) ----
+
+const ACCEPTABLE_TCB = [
+  'UpToDate',
+  'SWHardeningNeeded',
+  'ConfigurationNeeded',
+  'ConfigurationAndSWHardeningNeeded',
+  'OutOfDate',
+  'OutOfDateConfigurationNeeded',
+] as const;
+const ACCEPTABLE_QUOTE = [
+  'OK',
+  'SW_HARDENING_NEEDED',
+  'CONFIGURATION_NEEDED',
+  'CONFIGURATION_AND_SW_HARDENING_NEEDED',
+  'GROUP_OUT_OF_DATE',
+] as const;
+
+const hexOf = (bytes: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^(0x)?[0-9a-fA-F]{${bytes * 2}}$`), `expected ${bytes} bytes of hex`)
+    .transform((h) => hexToBytes(h));
+const u16 = z.number().int().min(0).max(0xffff);
+
+const SgxRuleJson = z
+  .strictObject({
+    tee: z.literal('sgx'),
+    mrEnclave: hexOf(32).optional(),
+    mrSigner: hexOf(32).optional(),
+    isvProdId: u16.optional(),
+    minIsvSvn: u16.optional(),
+  })
+  // A rule naming neither MRENCLAVE nor MRSIGNER would allow any enclave at all.
+  .refine(
+    (r) => r.mrEnclave !== undefined || r.mrSigner !== undefined,
+    'an SGX rule needs mrEnclave or mrSigner',
+  );
+
+const TdxRuleJson = z.strictObject({
+  tee: z.literal('tdx'),
+  mrTd: hexOf(48),
+  rtmr0: hexOf(48).optional(),
+  rtmr1: hexOf(48).optional(),
+  rtmr2: hexOf(48).optional(),
+  rtmr3: hexOf(48).optional(),
+});
+
+const defaults = defaultPolicy();
+// Unknown keys are rejected: a misspelt field in a security policy must not be silently ignored.
+const PolicyJson = z.strictObject({
+  acceptedTcbStatuses: z
+    .array(z.enum(ACCEPTABLE_TCB))
+    .max(16)
+    .default([...defaults.acceptedTcbStatuses] as (typeof ACCEPTABLE_TCB)[number][]),
+  acceptedQuoteStatuses: z
+    .array(z.enum(ACCEPTABLE_QUOTE))
+    .max(16)
+    .default([...defaults.acceptedQuoteStatuses] as (typeof ACCEPTABLE_QUOTE)[number][]),
+  advisoryAllowlist: z.array(z.string().min(1).max(64)).max(4096).optional(),
+  allowDebug: z.boolean().default(defaults.allowDebug),
+  requireSeptVeDisable: z.boolean().default(defaults.requireSeptVeDisable),
+  measurementAllowlist: z
+    .array(z.union([SgxRuleJson, TdxRuleJson]))
+    .max(4096)
+    .optional(),
+  maxEvidenceAgeSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 40)
+    .optional(),
+});
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Reads a policy from parsed JSON; absent fields take defaultPolicy()'s values. */
+export function parsePolicyJson(json: unknown): AttestationPolicy {
+  const parsed = PolicyJson.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') ?? '';
+    throw new AttestationError(
+      'MalformedPolicy',
+      `policy field ${field || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      {
+        field,
+      },
+    );
+  }
+  const j = parsed.data;
+  return dropUndefined({
+    acceptedTcbStatuses: j.acceptedTcbStatuses,
+    acceptedQuoteStatuses: j.acceptedQuoteStatuses,
+    advisoryAllowlist: j.advisoryAllowlist,
+    allowDebug: j.allowDebug,
+    requireSeptVeDisable: j.requireSeptVeDisable,
+    measurementAllowlist: j.measurementAllowlist?.map((r) => dropUndefined(r) as MeasurementRule),
+    maxEvidenceAgeSeconds: j.maxEvidenceAgeSeconds,
+  }) as AttestationPolicy;
+}
+
+/** The JSON form read by parsePolicyJson (hex without 0x). */
+export function policyToJson(policy: AttestationPolicy): Record<string, unknown> {
+  const hex = (b: Uint8Array | undefined) => (b === undefined ? undefined : bytesToHex(b));
+  return dropUndefined({
+    acceptedTcbStatuses: [...policy.acceptedTcbStatuses],
+    acceptedQuoteStatuses: [...policy.acceptedQuoteStatuses],
+    advisoryAllowlist: policy.advisoryAllowlist === undefined ? undefined : [...policy.advisoryAllowlist],
+    allowDebug: policy.allowDebug,
+    requireSeptVeDisable: policy.requireSeptVeDisable,
+    measurementAllowlist: policy.measurementAllowlist?.map((r) =>
+      r.tee === 'sgx'
+        ? dropUndefined({
+            tee: r.tee,
+            mrEnclave: hex(r.mrEnclave),
+            mrSigner: hex(r.mrSigner),
+            isvProdId: r.isvProdId,
+            minIsvSvn: r.minIsvSvn,
+          })
+        : dropUndefined({
+            tee: r.tee,
+            mrTd: hex(r.mrTd),
+            rtmr0: hex(r.rtmr0),
+            rtmr1: hex(r.rtmr1),
+            rtmr2: hex(r.rtmr2),
+            rtmr3: hex(r.rtmr3),
+          }),
+    ),
+    maxEvidenceAgeSeconds: policy.maxEvidenceAgeSeconds,
+  });
+}
