@@ -1,0 +1,25 @@
+import { hexToBytes, toHex } from '../codec/bytes.js';
+import { type Block, BlockCodec } from '../codec/chain.js';
+import { decodeExact } from '../codec/scale.js';
+import { callRpc } from './callRpc.js';
+import type { RpcClient } from './types.js';
+import { BlockJsonSchema, type OutcomeJson } from '../codec/rpcWire.js';
+
+export interface BlockInfo {
+  hash: Uint8Array;
+  /** Decoded from the block's SCALE bytes, the form that is hashed and signed. */
+  block: Block;
+  /** Per extrinsic, in block order: its hash and outcome (null if the node has none). */
+  extrinsics: { hash: Uint8Array; outcome: OutcomeJson | null }[];
+}
+
+/** A block (the best block without `hash`); undefined if the node does not know it. */
+export async function getBlock(client: RpcClient, hash?: Uint8Array): Promise<BlockInfo | undefined> {
+  const json = await callRpc(client, 'chain_getBlock', [hash && toHex(hash)], BlockJsonSchema.nullable());
+  if (json === null) return undefined;
+  return {
+    hash: hexToBytes(json.hash),
+    block: decodeExact(BlockCodec, hexToBytes(json.block), 'block'),
+    extrinsics: json.extrinsics.map((e) => ({ hash: hexToBytes(e.hash), outcome: e.outcome })),
+  };
+}
