@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { utf8 } from '../../codec/bytes.js';
+import { type Block, hashHeader, listRoot } from '../../codec/chain.js';
+import type { StateChanges } from '../../runtime/api.js';
+import { StoreError } from '../errors.js';
+import { type BlockCommit, createChainStore } from './createChainStore.js';
+
+function block(number: number, parentHash: Uint8Array): Block {
+  return {
+    header: {
+      parentHash,
+      number,
+      timestamp: BigInt(number),
+      stateRoot: new Uint8Array(32),
+      extrinsicsRoot: listRoot([]),
+      eventsRoot: listRoot([]),
+      author: new Uint8Array(32),
+    },
+    signature: new Uint8Array(64),
+    extrinsics: [],
+  };
+}
+
+function changes(entries: [string, string | null][]): StateChanges {
+  const map: StateChanges = new Map();
+  for (const [k, v] of entries) map.set(k, { key: utf8(k), value: v === null ? null : utf8(v) });
+  return map;
+}
+
+function commitOf(b: Block, state: StateChanges): BlockCommit {
+  return { hash: hashHeader(b.header), block: b, events: [], outcomes: [], changes: state, nodes: [] };
+}
+
+describe('createChainStore', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'phalanx-store-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('commits blocks with their state, and finds them again after reopening', async () => {
+    const store = createChainStore(dir);
+    const genesis = block(0, new Uint8Array(32));
+    store.commitBlock(
+      commitOf(
+        genesis,
+        changes([
+          ['a', '1'],
+          ['b', '2'],
+        ]),
+      ),
+    );
+    const one = block(1, hashHeader(genesis.header));
+    store.commitBlock({
+      ...commitOf(
+        one,
+        changes([
+          ['a', null],
+          ['c', '3'],
+        ]),
+      ),
+      outcomes: [
+        { ok: true },
+        { ok: false, error: { module: 'balances', error: 'InsufficientBalance', code: 2 } },
+      ],
+      events: [{ phase: 0, module: 'system', name: 'ExtrinsicSuccess', data: Uint8Array.of(1) }],
+      nodes: [{ hash: new Uint8Array(32).fill(7), bytes: Uint8Array.of(9, 9) }],
+    });
+    await store.close();
+
+    const reopened = createChainStore(dir);
+    assert.deepEqual(reopened.genesisHash(), hashHeader(genesis.header));
+    assert.deepEqual(reopened.headHash(), hashHeader(one.header));
+    assert.deepEqual(reopened.getBlockHash(1), hashHeader(one.header));
+    assert.deepEqual(reopened.getBlock(hashHeader(one.header)), one);
+    assert.equal(reopened.state.get(utf8('a')), undefined);
+    assert.deepEqual(reopened.state.get(utf8('c')), utf8('3'));
+    assert.deepEqual(reopened.getOutcomes(hashHeader(one.header)), [
+      { ok: true },
+      { ok: false, error: { module: 'balances', error: 'InsufficientBalance', code: 2 } },
+    ]);
+    assert.equal(reopened.getEvents(hashHeader(one.header))?.[0]?.name, 'ExtrinsicSuccess');
+    assert.deepEqual(reopened.nodes.get(new Uint8Array(32).fill(7)), Uint8Array.of(9, 9));
+    assert.equal(reopened.getBlockHash(2), undefined);
+    await reopened.close();
+  });
+
+  it('refuses a block that does not extend the head, and writes nothing of it', async () => {
+    const store = createChainStore(dir);
+    const genesis = block(0, new Uint8Array(32));
+    store.commitBlock(commitOf(genesis, changes([])));
+    const stray = block(1, new Uint8Array(32).fill(1));
+    assert.throws(
+      () => store.commitBlock({ ...commitOf(stray, changes([['x', '1']])) }),
+      (error: unknown) => error instanceof StoreError && error.code === 'NotOnHead',
+    );
+    assert.equal(store.state.get(utf8('x')), undefined);
+    assert.equal(store.getBlockHash(1), undefined);
+    assert.deepEqual(store.headHash(), hashHeader(genesis.header));
+    await store.close();
+  });
+
+  it('lists state under a prefix in key order, in pages', async () => {
+    const store = createChainStore(dir);
+    store.commitBlock(
+      commitOf(
+        block(0, new Uint8Array(32)),
+        changes([
+          ['p/3', 'c'],
+          ['p/1', 'a'],
+          ['p/2', 'b'],
+          ['q/1', 'x'],
+          ['p', 'root'],
+        ]),
+      ),
+    );
+    const page1 = store.listState(utf8('p/'), undefined, 2);
+    assert.deepEqual(
+      page1.map((e) => Buffer.from(e.key).toString()),
+      ['p/1', 'p/2'],
+    );
+    const page2 = store.listState(utf8('p/'), page1[1]!.key, 2);
+    assert.deepEqual(
+      page2.map((e) => Buffer.from(e.key).toString()),
+      ['p/3'],
+    );
+    assert.equal(store.listState(new Uint8Array(0), undefined, 10).length, 5);
+    assert.deepEqual(store.listState(utf8('p/'), undefined, 0), []);
+    await store.close();
+  });
+});
