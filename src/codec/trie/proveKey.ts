@@ -4,7 +4,7 @@
 //              (64 bytes); for an absent key that leaf's path differs from the key's
 //   proof[1..] the sibling hashes from the root downwards, one per level walked
 import { concatBytes, equalBytes } from '../bytes.js';
-import { blake2b256 } from './blake2b256.js';
+import { blake2b256 } from '../hash.js';
 import { loadNode } from './loadNode.js';
 import { isEmptyHash, keyPath, type NodeStore, pathBit } from './trieNode.js';
 

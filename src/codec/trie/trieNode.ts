@@ -9,7 +9,7 @@
 // The leading byte separates leaves from inner nodes, so one can never be passed off as the
 // other. Nodes are content-addressed by their hash; old nodes are never rewritten, so every past
 // root stays readable and provable.
-import { blake2b256 } from './blake2b256.js';
+import { blake2b256 } from '../hash.js';
 
 export const HASH_LENGTH = 32;
 export const EMPTY_ROOT: Uint8Array = new Uint8Array(HASH_LENGTH);

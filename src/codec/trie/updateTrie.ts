@@ -3,7 +3,7 @@
 // The cost is O(changes x depth), depth ~ log2(keys): it does not grow with the size of the state
 // beyond that logarithm.
 import { compareBytes } from '../bytes.js';
-import { blake2b256 } from './blake2b256.js';
+import { blake2b256 } from '../hash.js';
 import { loadNode } from './loadNode.js';
 import {
   EMPTY_ROOT,

@@ -2,7 +2,7 @@
 // malformed (wrong types, lengths, too many levels, a terminal leaf off the key's path) is `false`,
 // never an exception, because light clients feed it bytes from an untrusted host.
 import { equalBytes } from '../bytes.js';
-import { blake2b256 } from './blake2b256.js';
+import { blake2b256 } from '../hash.js';
 import { EMPTY_ROOT, HASH_LENGTH, hashInternal, hashLeaf, keyPath, pathBit } from './trieNode.js';
 
 const MAX_DEPTH = 256;
