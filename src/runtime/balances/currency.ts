@@ -1,0 +1,138 @@
+// The narrow interface other modules (and the executive, for fees) use to move money. Every function
+// keeps total issuance constant: money only moves between accounts, the treasury included. Functions
+// that may fail do so with a DispatchError before writing anything.
+import { equalBytes } from '../../codec/bytes.js';
+import type { StateReader } from '../api.js';
+import type { RuntimeContext } from '../support/dispatch.js';
+import { ensure } from '../support/errors.js';
+import type { StateWriter } from '../support/overlay.js';
+import { U128_MAX } from '../support/types.js';
+import { readParameters } from '../system/parameters.js';
+import { BalancesErrors } from './errors.js';
+import { BalancesEvents } from './events.js';
+import { Accounts } from './storage.js';
+import { type AccountData, TREASURY_ACCOUNT } from './types.js';
+
+const EMPTY: AccountData = Object.freeze({ free: 0n, reserved: 0n });
+
+export type Existence = 'keepAlive' | 'allowDeath';
+
+export function isTreasury(who: Uint8Array): boolean {
+  return equalBytes(who, TREASURY_ACCOUNT);
+}
+
+export function readAccountData(state: StateReader, who: Uint8Array): AccountData {
+  return Accounts.get(state, who) ?? EMPTY;
+}
+
+/** Adds to an account's free balance (creating it); the caller has checked ED and overflow. */
+function credit(state: StateWriter, who: Uint8Array, amount: bigint): void {
+  const account = readAccountData(state, who);
+  Accounts.set(state, who, { free: account.free + amount, reserved: account.reserved });
+}
+
+/**
+ * Writes an account, reaping it if its total falls below the existential deposit: the entry is
+ * deleted and whatever is left goes to the treasury, so issuance is unchanged.
+ */
+function settle(ctx: RuntimeContext, who: Uint8Array, account: AccountData): void {
+  const total = account.free + account.reserved;
+  if (isTreasury(who) || total >= readParameters(ctx.state).existentialDeposit) {
+    Accounts.set(ctx.state, who, account);
+    return;
+  }
+  // An account that never existed (a zero transfer from an unfunded key) has nothing to reap.
+  if (total === 0n && !Accounts.has(ctx.state, who)) return;
+  Accounts.delete(ctx.state, who);
+  if (total > 0n) credit(ctx.state, TREASURY_ACCOUNT, total);
+  BalancesEvents.Reaped.emit(ctx, { who, dust: total });
+}
+
+/** Moves `amount` of free balance from `from` to `to`. */
+export function transferFunds(
+  ctx: RuntimeContext,
+  from: Uint8Array,
+  to: Uint8Array,
+  amount: bigint,
+  existence: Existence,
+): void {
+  const source = readAccountData(ctx.state, from);
+  ensure(source.free >= amount, BalancesErrors.InsufficientBalance);
+  // A transfer to oneself changes nothing; computing it as debit-then-credit on two stale copies
+  // would mint `amount`, so it is handled apart.
+  if (equalBytes(from, to)) {
+    BalancesEvents.Transferred.emit(ctx, { from, to, amount });
+    return;
+  }
+  const { existentialDeposit } = readParameters(ctx.state);
+  const remaining: AccountData = { free: source.free - amount, reserved: source.reserved };
+  if (existence === 'keepAlive') {
+    ensure(
+      isTreasury(from) || remaining.free + remaining.reserved >= existentialDeposit,
+      BalancesErrors.KeepAlive,
+    );
+  }
+  const dest = Accounts.get(ctx.state, to);
+  if (dest === undefined) {
+    ensure(isTreasury(to) || amount >= existentialDeposit, BalancesErrors.BelowExistentialDeposit);
+  } else {
+    ensure(dest.free + amount <= U128_MAX, BalancesErrors.Overflow);
+  }
+  Accounts.set(ctx.state, to, { free: (dest?.free ?? 0n) + amount, reserved: dest?.reserved ?? 0n });
+  if (dest === undefined) BalancesEvents.Endowed.emit(ctx, { who: to, amount });
+  BalancesEvents.Transferred.emit(ctx, { from, to, amount });
+  settle(ctx, from, remaining);
+}
+
+/** Whether `who` can pay `fee` and stay alive (fees never reap: the account must keep the ED). */
+export function canPayFee(state: StateReader, who: Uint8Array, fee: bigint): boolean {
+  if (fee === 0n) return true;
+  const account = Accounts.get(state, who);
+  if (account === undefined || account.free < fee) return false;
+  return account.free - fee + account.reserved >= readParameters(state).existentialDeposit;
+}
+
+/** Takes the flat fee to the treasury; the caller checked `canPayFee`. */
+export function chargeFee(ctx: RuntimeContext, who: Uint8Array, fee: bigint): void {
+  if (fee === 0n) return;
+  const account = readAccountData(ctx.state, who);
+  // canPayFee ran against this same state; failing here would be a kernel bug, not a user error.
+  if (account.free < fee) throw new Error('chargeFee without canPayFee');
+  Accounts.set(ctx.state, who, { free: account.free - fee, reserved: account.reserved });
+  credit(ctx.state, TREASURY_ACCOUNT, fee);
+  BalancesEvents.FeePaid.emit(ctx, { who, fee });
+}
+
+/** Moves `amount` from free to reserved (e.g. a stake); the total, hence existence, is unchanged. */
+export function reserve(ctx: RuntimeContext, who: Uint8Array, amount: bigint): void {
+  const account = readAccountData(ctx.state, who);
+  ensure(account.free >= amount, BalancesErrors.InsufficientBalance);
+  Accounts.set(ctx.state, who, { free: account.free - amount, reserved: account.reserved + amount });
+  BalancesEvents.Reserved.emit(ctx, { who, amount });
+}
+
+/** Moves up to `amount` from reserved back to free; returns how much was moved. */
+export function unreserve(ctx: RuntimeContext, who: Uint8Array, amount: bigint): bigint {
+  const account = Accounts.get(ctx.state, who);
+  if (account === undefined) return 0n;
+  const moved = amount < account.reserved ? amount : account.reserved;
+  if (moved === 0n) return 0n;
+  Accounts.set(ctx.state, who, { free: account.free + moved, reserved: account.reserved - moved });
+  BalancesEvents.Unreserved.emit(ctx, { who, amount: moved });
+  return moved;
+}
+
+/**
+ * Takes up to `amount` of `who`'s reserved balance to the treasury (which may pass it on); returns
+ * how much was taken. The account is reaped if what is left falls below the existential deposit.
+ */
+export function slashReserved(ctx: RuntimeContext, who: Uint8Array, amount: bigint): bigint {
+  const account = Accounts.get(ctx.state, who);
+  if (account === undefined) return 0n;
+  const taken = amount < account.reserved ? amount : account.reserved;
+  if (taken === 0n || isTreasury(who)) return 0n;
+  credit(ctx.state, TREASURY_ACCOUNT, taken);
+  BalancesEvents.Slashed.emit(ctx, { who, amount: taken });
+  settle(ctx, who, { free: account.free, reserved: account.reserved - taken });
+  return taken;
+}

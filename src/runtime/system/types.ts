@@ -1,0 +1,56 @@
+// system: SCALE codecs of its calls, events and storage values, and builders of its calls. Imports
+// only src/codec and other types.ts files (clients build calls with it).
+import type { Call } from '../../codec/chain.js';
+import { Bytes, type CodecType, Hash32, Struct, str, u16, u32 } from '../../codec/scale.js';
+import { AccountId, Balance, DispatchErrorCodec } from '../support/types.js';
+
+export const SYSTEM = 'system' as const;
+
+/** Chain parameters that governance may change with `system.setParameters`. */
+export const ParametersCodec = Struct({
+  /** Charged to the signer of every included signed extrinsic, paid to the treasury. */
+  flatFee: Balance,
+  /** An account whose total balance falls below it is reaped (its dust goes to the treasury). */
+  existentialDeposit: Balance,
+  /** Largest encoded extrinsic, in bytes. */
+  maxExtrinsicSize: u32,
+});
+export type Parameters = CodecType<typeof ParametersCodec>;
+
+/** Limits on `maxExtrinsicSize`: large enough for a quote with its collateral, small enough for a block. */
+export const MIN_EXTRINSIC_SIZE = 1024;
+export const MAX_EXTRINSIC_SIZE = 4 * 1024 * 1024;
+
+/** How many recent block hashes `system.BlockHashes` keeps (recentBlock checks, challenge seeds). */
+export const BLOCK_HASH_COUNT = 4096;
+
+export const SetParametersArgs = Struct({ parameters: ParametersCodec });
+export const RemarkArgs = Struct({ remark: Bytes() });
+
+export const systemEventCodecs = {
+  ExtrinsicSuccess: Struct({ index: u32 }),
+  ExtrinsicFailed: Struct({ index: u32, module: str, error: str, code: u16 }),
+  ParametersChanged: Struct({ parameters: ParametersCodec }),
+  Remarked: Struct({ who: AccountId, hash: Hash32 }),
+};
+
+export type SystemEventData = {
+  [K in keyof typeof systemEventCodecs]: CodecType<(typeof systemEventCodecs)[K]>;
+};
+
+export { DispatchErrorCodec };
+
+export const systemCalls = {
+  /** Governance origin: replaces the chain parameters. */
+  setParameters: (parameters: Parameters): Call => ({
+    module: SYSTEM,
+    call: 'setParameters',
+    args: SetParametersArgs.enc({ parameters }),
+  }),
+  /** Signed: records the BLAKE2b-256 of `remark` in an event; costs only the fee. */
+  remark: (remark: Uint8Array): Call => ({
+    module: SYSTEM,
+    call: 'remark',
+    args: RemarkArgs.enc({ remark }),
+  }),
+};
