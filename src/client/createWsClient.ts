@@ -3,9 +3,9 @@
 // caller decides what to do. Uses the platform WebSocket where there is one (browsers, Node 22) and
 // the `ws` package otherwise.
 import { RpcError } from '../codec/errors.js';
+import { SUBSCRIPTIONS } from '../codec/rpcWire.js';
 import { parseRpcResponse } from './parseRpcResponse.js';
 import type { WsRpcClient } from './types.js';
-import { SUBSCRIPTIONS } from '../codec/rpcWire.js';
 
 /** The part of the WHATWG WebSocket API used here; both `ws` and browsers provide it. */
 interface MinimalWebSocket {

@@ -1,6 +1,6 @@
+import { AccountJsonSchema } from '../codec/rpcWire.js';
 import { callRpc } from './callRpc.js';
 import type { RpcClient } from './types.js';
-import { AccountJsonSchema } from '../codec/rpcWire.js';
 
 export interface AccountInfo {
   address: string;

@@ -1,9 +1,9 @@
 import { hexToBytes, toHex } from '../codec/bytes.js';
 import { type Block, BlockCodec } from '../codec/chain.js';
+import { BlockJsonSchema, type OutcomeJson } from '../codec/rpcWire.js';
 import { decodeExact } from '../codec/scale.js';
 import { callRpc } from './callRpc.js';
 import type { RpcClient } from './types.js';
-import { BlockJsonSchema, type OutcomeJson } from '../codec/rpcWire.js';
 
 export interface BlockInfo {
   hash: Uint8Array;

@@ -1,8 +1,8 @@
 import { toHex } from '../codec/bytes.js';
+import { SignedHeaderJsonSchema } from '../codec/rpcWire.js';
 import { callRpc } from './callRpc.js';
 import { type HeadInfo, signedHeaderFromJson } from './fromJson.js';
 import type { RpcClient } from './types.js';
-import { SignedHeaderJsonSchema } from '../codec/rpcWire.js';
 
 /** The signed header of a block (the best block without `hash`); undefined if the node does not know it. */
 export async function getHeader(client: RpcClient, hash?: Uint8Array): Promise<HeadInfo | undefined> {

@@ -1,7 +1,7 @@
 import { hexToBytes } from '../codec/bytes.js';
+import { HealthJsonSchema } from '../codec/rpcWire.js';
 import { callRpc } from './callRpc.js';
 import type { RpcClient } from './types.js';
-import { HealthJsonSchema } from '../codec/rpcWire.js';
 
 export interface NodeHealth {
   isSyncing: boolean;

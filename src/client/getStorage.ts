@@ -1,7 +1,7 @@
 import { hexToBytes, toHex } from '../codec/bytes.js';
+import { StorageJsonSchema } from '../codec/rpcWire.js';
 import { callRpc } from './callRpc.js';
 import type { RpcClient } from './types.js';
-import { StorageJsonSchema } from '../codec/rpcWire.js';
 
 export interface StorageWithProof {
   key: Uint8Array;

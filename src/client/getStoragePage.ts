@@ -1,7 +1,7 @@
 import { hexToBytes, toHex } from '../codec/bytes.js';
+import { StorageEntriesJsonSchema } from '../codec/rpcWire.js';
 import { callRpc } from './callRpc.js';
 import type { RpcClient } from './types.js';
-import { StorageEntriesJsonSchema } from '../codec/rpcWire.js';
 
 /** One page of storage entries under `prefix` at the best block, in key order (no proofs). */
 export async function getStoragePage(

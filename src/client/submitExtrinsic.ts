@@ -1,7 +1,7 @@
 import { hexToBytes, toHex } from '../codec/bytes.js';
+import { Hash32Schema } from '../codec/rpcWire.js';
 import { callRpc } from './callRpc.js';
 import type { RpcClient } from './types.js';
-import { Hash32Schema } from '../codec/rpcWire.js';
 
 /** Queues a signed extrinsic; resolves with its hash, or rejects with the node's InvalidTransaction code. */
 export async function submitExtrinsic(client: RpcClient, extrinsic: Uint8Array): Promise<Uint8Array> {

@@ -1,6 +1,6 @@
+import { BlockEventsJsonSchema } from '../codec/rpcWire.js';
 import { type BlockEvents, blockEventsFromJson } from './fromJson.js';
 import type { WsRpcClient } from './types.js';
-import { BlockEventsJsonSchema } from '../codec/rpcWire.js';
 
 /** Calls `onEvents` with each new block's events. Resolves with a function that ends the subscription. */
 export function subscribeEvents(

@@ -1,6 +1,6 @@
+import { SignedHeaderJsonSchema } from '../codec/rpcWire.js';
 import { type HeadInfo, signedHeaderFromJson } from './fromJson.js';
 import type { WsRpcClient } from './types.js';
-import { SignedHeaderJsonSchema } from '../codec/rpcWire.js';
 
 /**
  * Calls `onHead` for each new best block. Resolves with a function that ends the subscription. A

@@ -1,5 +1,6 @@
 import { equalBytes, toHex } from '../codec/bytes.js';
 import { RpcError } from '../codec/errors.js';
+import type { OutcomeJson } from '../codec/rpcWire.js';
 import type { EventInfo } from './fromJson.js';
 import { getBlock } from './getBlock.js';
 import { getBlockHash } from './getBlockHash.js';
@@ -7,7 +8,6 @@ import { getEvents } from './getEvents.js';
 import { getHeader } from './getHeader.js';
 import { subscribeNewHeads } from './subscribeNewHeads.js';
 import type { WsRpcClient } from './types.js';
-import type { OutcomeJson } from '../codec/rpcWire.js';
 
 export interface Inclusion {
   blockHash: Uint8Array;

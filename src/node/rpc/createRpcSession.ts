@@ -1,8 +1,8 @@
 // The subscriptions of one WebSocket connection: each holds a listener on the chain, and closing the
 // connection removes them all, so a client that goes away leaves nothing behind.
 import { randomBytes } from 'node:crypto';
-import { RPC_CODES, SUBSCRIPTIONS, type SubscriptionKind } from '../../codec/rpcWire.js';
 import { RpcError } from '../../codec/errors.js';
+import { RPC_CODES, SUBSCRIPTIONS, type SubscriptionKind } from '../../codec/rpcWire.js';
 import type { ChainService, NewHead } from '../chainService.js';
 import type { RpcSession } from './defineMethod.js';
 import { stringifyJson } from './handleRpc.js';

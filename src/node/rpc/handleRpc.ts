@@ -2,9 +2,9 @@
 // Hono anchor). Transports (HTTP, WebSocket) only move strings; everything a caller can get wrong is
 // answered here with a JSON-RPC error, and nothing a caller sends can throw out of this function.
 
-import { RPC_CODES } from '../../codec/rpcWire.js';
 import { toHex } from '../../codec/bytes.js';
 import { CodecError, RpcError } from '../../codec/errors.js';
+import { RPC_CODES } from '../../codec/rpcWire.js';
 import type { ChainService } from '../chainService.js';
 import type { MethodContext, RpcMethod, RpcSession } from './defineMethod.js';
 import { rpcMethodsByName } from './rpcMethods.js';

@@ -3,8 +3,8 @@
 // access the node exposes; the proofs it builds are thrown away, a cost this rarely called method
 // can carry.
 
-import type { AccountJson } from '../../codec/rpcWire.js';
 import { decodeAddress } from '../../codec/address.js';
+import type { AccountJson } from '../../codec/rpcWire.js';
 import type { StateReader } from '../../runtime/api.js';
 import { queries } from '../../runtime/queries.js';
 import type { ChainService } from '../chainService.js';

@@ -1,24 +1,32 @@
 // Every JSON-RPC method the node serves (DESIGN.md section 9). Names follow `module_verbNoun`.
 // Unknown blocks give `null` rather than an error: "not (yet) there" is an answer, not a fault.
 import { z } from 'zod';
+import { ADDRESS_PREFIX, decodeAddress, isAddress } from '../../codec/address.js';
+import { hexToBytes, toHex } from '../../codec/bytes.js';
 import {
   AccountJsonSchema,
   BlockEventsJsonSchema,
   BlockJsonSchema,
   BlockNumberSchema,
   ChainPropertiesJsonSchema,
+  GatekeepersJsonSchema,
   Hash32Schema,
   HealthJsonSchema,
+  PolicyInfoJsonSchema,
   SignedHeaderJsonSchema,
   StorageEntriesJsonSchema,
   StorageJsonSchema,
+  WorkerJsonSchema,
+  WorkerPageJsonSchema,
 } from '../../codec/rpcWire.js';
-import { ADDRESS_PREFIX, isAddress } from '../../codec/address.js';
-import { hexToBytes, toHex } from '../../codec/bytes.js';
+import { getGatekeepers, getMasterPubkey } from '../../runtime/gatekeeper/queries.js';
+import { getPolicy, getWorker, listWorkers } from '../../runtime/registry/queries.js';
 import { buildOpenRpcDocument } from './buildOpenRpcDocument.js';
 import { defineMethod, type MethodContext, param, type RpcMethod } from './defineMethod.js';
 import { readAccount } from './readAccount.js';
+import { readHeadState } from './readHeadState.js';
 import { blockEventsToJson, blockToJson, signedHeaderToJson, storageToJson } from './toJson.js';
+import { policyToJson, trustsNonIntelRoot, workerToJson } from './workerToJson.js';
 
 // Inputs are accepted in either hex case; outputs are always lowercase.
 const HexInput = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-prefixed hex');
@@ -27,6 +35,23 @@ const AddressInput = z.string().refine(isAddress, `expected a ${ADDRESS_PREFIX}1
 
 /** Largest page `state_getKeysPaged` returns, so one request cannot ask for all of state. */
 export const MAX_STORAGE_PAGE = 1000;
+/** Largest and default page of `registry_listWorkers` (each entry is decoded, so pages stay small). */
+export const MAX_WORKER_PAGE = 500;
+export const DEFAULT_WORKER_PAGE = 100;
+
+// A worker is named by its identity key, as 0x-hex or in the phx1... address form of the same bytes.
+const PubkeyInput = z
+  .string()
+  .refine(
+    (text) => /^0x[0-9a-fA-F]{64}$/.test(text) || isAddress(text),
+    'expected a 32-byte 0x-hex pubkey or a phx1... address',
+  )
+  .transform((text) => (text.startsWith('0x') ? hexToBytes(text) : decodeAddress(text)));
+
+const WorkerPageInput = z.strictObject({
+  startAfter: PubkeyInput.optional(),
+  limit: z.number().int().min(1).max(MAX_WORKER_PAGE).optional(),
+});
 
 function blockHashOrHead(ctx: MethodContext, hash: string | undefined): Uint8Array {
   return hash === undefined ? ctx.chain.head().hash : hexToBytes(hash);
@@ -195,6 +220,83 @@ export const rpcMethods: readonly RpcMethod[] = [
     params: [param('address', AddressInput, 'Account address.')],
     result: { name: 'account', schema: AccountJsonSchema, description: 'Account.' },
     run: (ctx, [address]) => readAccount(ctx.chain, address),
+  }),
+  defineMethod({
+    name: 'registry_getWorker',
+    summary:
+      'A registered worker (state, operator, attestation facts, benchmark) at the best block; null if unknown.',
+    params: [param('pubkey', PubkeyInput, "The worker's identity key (0x-hex, or its phx1... form).")],
+    result: { name: 'worker', schema: WorkerJsonSchema.nullable(), description: 'The worker.' },
+    run(ctx, [pubkey]) {
+      const state = readHeadState(ctx.chain);
+      const view = getWorker(state, pubkey);
+      return view ? workerToJson(view, trustsNonIntelRoot(getPolicy(state))) : null;
+    },
+  }),
+  defineMethod({
+    name: 'registry_listWorkers',
+    summary: `Registered workers at the best block, in pubkey order, one page (default ${DEFAULT_WORKER_PAGE}) at a time.`,
+    params: [
+      param(
+        'page',
+        WorkerPageInput.optional(),
+        `{ startAfter?: pubkey (the previous page's \`next\`), limit?: 1..${MAX_WORKER_PAGE} }.`,
+        false,
+      ),
+    ],
+    result: {
+      name: 'page',
+      schema: WorkerPageJsonSchema,
+      description: 'Workers, the cursor of the next page (null on the last) and the block read.',
+    },
+    run(ctx, [page]) {
+      const limit = page?.limit ?? DEFAULT_WORKER_PAGE;
+      const state = readHeadState(ctx.chain);
+      const simInsecure = trustsNonIntelRoot(getPolicy(state));
+      const listing = listWorkers();
+      const startAfter = page?.startAfter === undefined ? undefined : listing.keyOf(page.startAfter);
+      // One entry more than asked tells whether another page follows.
+      const entries = ctx.chain.listStorage(listing.prefix, startAfter, limit + 1);
+      const workers = entries
+        .slice(0, limit)
+        .map(({ key, value }) => workerToJson(listing.decode(state, key, value), simInsecure));
+      return {
+        workers,
+        next: entries.length > limit ? (workers.at(-1)?.pubkey ?? null) : null,
+        atBlock: ctx.chain.head().signed.header.number,
+      };
+    },
+  }),
+  defineMethod({
+    name: 'registry_getPolicy',
+    summary:
+      'The attestation policy at the best block, in the JSON form `tx registry set-policy --file` takes, with its hash and roots.',
+    params: [],
+    result: { name: 'policy', schema: PolicyInfoJsonSchema, description: 'Policy, hash, root subjects.' },
+    run(ctx) {
+      const policy = getPolicy(readHeadState(ctx.chain));
+      // Genesis always writes a policy: a node without one is not running this runtime.
+      if (policy === undefined) throw new Error('registry.Policy is missing from the best state');
+      return policyToJson(policy);
+    },
+  }),
+  defineMethod({
+    name: 'gatekeeper_getGatekeepers',
+    summary: 'The gatekeeper set at the best block and the network master public key (null until published).',
+    params: [],
+    result: {
+      name: 'gatekeepers',
+      schema: GatekeepersJsonSchema,
+      description: 'Gatekeepers and master key.',
+    },
+    run(ctx) {
+      const state = readHeadState(ctx.chain);
+      const master = getMasterPubkey(state);
+      return {
+        gatekeepers: getGatekeepers(state).map(toHex),
+        masterPubkey: master === undefined ? null : toHex(master),
+      };
+    },
   }),
   defineMethod({
     name: 'rpc.discover',

@@ -1,15 +1,6 @@
 // Chain values -> the wire shapes of src/client/wire.ts. Kept apart from the method table so that
 // the WebSocket notifications and the request handlers produce byte-identical JSON.
 
-import type {
-  BlockEventsJson,
-  BlockJson,
-  EventJson,
-  HeaderJson,
-  OutcomeJson,
-  SignedHeaderJson,
-  StorageJson,
-} from '../../codec/rpcWire.js';
 import { toHex } from '../../codec/bytes.js';
 import {
   type Block,
@@ -19,6 +10,15 @@ import {
   hashExtrinsic,
   type SignedHeader,
 } from '../../codec/chain.js';
+import type {
+  BlockEventsJson,
+  BlockJson,
+  EventJson,
+  HeaderJson,
+  OutcomeJson,
+  SignedHeaderJson,
+  StorageJson,
+} from '../../codec/rpcWire.js';
 import type { ExtrinsicOutcome } from '../../runtime/api.js';
 import { decodeEvent } from '../../runtime/index.js';
 import type { StorageProofResult } from '../chainService.js';

@@ -1,0 +1,18 @@
+import { hexToBytes } from '../codec/bytes.js';
+import { GatekeepersJsonSchema } from '../codec/rpcWire.js';
+import { callRpc } from './callRpc.js';
+import type { RpcClient } from './types.js';
+
+export interface GatekeeperSet {
+  gatekeepers: Uint8Array[];
+  /** Undefined until the first gatekeeper publishes it. */
+  masterPubkey: Uint8Array | undefined;
+}
+
+export async function getGatekeepers(client: RpcClient): Promise<GatekeeperSet> {
+  const json = await callRpc(client, 'gatekeeper_getGatekeepers', [], GatekeepersJsonSchema);
+  return {
+    gatekeepers: json.gatekeepers.map(hexToBytes),
+    masterPubkey: json.masterPubkey === null ? undefined : hexToBytes(json.masterPubkey),
+  };
+}
