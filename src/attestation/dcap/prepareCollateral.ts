@@ -5,6 +5,7 @@
 import { verify as verifySignature } from 'node:crypto';
 import type { Collateral } from '../collateral.js';
 import { AttestationError, type AttestationErrorCode } from '../errors.js';
+import type { ParseCertificate } from '../x509/createCertificateCache.js';
 import { type ParsedCertificate, parseCertificate } from '../x509/parseCertificate.js';
 import { isRevoked, type ParsedCrl, parseCrl, verifyCrlIssuer } from '../x509/parseCrl.js';
 import { parsePemCertificates } from '../x509/pem.js';
@@ -34,10 +35,11 @@ export function verifyChainPem(
   pem: string,
   roots: readonly ParsedCertificate[],
   what: string,
+  parse: ParseCertificate = parseCertificate,
 ): VerifiedChain {
   const ders = parsePemCertificates(pem, 'MalformedCertificate', what);
   return verifyCertificateChain(
-    ders.map((der, i) => parseCertificate(der, `${what}[${i}]`)),
+    ders.map((der, i) => parse(der, `${what}[${i}]`)),
     roots,
     what,
   );
@@ -88,11 +90,12 @@ export function prepareCollateral(
   collateral: Collateral,
   roots: readonly ParsedCertificate[],
   chainCache: Map<string, VerifiedChain> = new Map(),
+  parse: ParseCertificate = parseCertificate,
 ): PreparedCollateral {
   const chain = (pem: string, what: string): VerifiedChain => {
     let verified = chainCache.get(pem);
     if (verified === undefined) {
-      verified = verifyChainPem(pem, roots, what);
+      verified = verifyChainPem(pem, roots, what, parse);
       chainCache.set(pem, verified);
     }
     return verified;

@@ -8,6 +8,7 @@ import { equalBytes } from '../../codec/bytes.js';
 import type { Collateral } from '../collateral.js';
 import { AttestationError } from '../errors.js';
 import type { Measurements, VerifiedEvidence } from '../types.js';
+import { createCertificateCache, type ParseCertificate } from '../x509/createCertificateCache.js';
 import { type ParsedCertificate, parseCertificate } from '../x509/parseCertificate.js';
 import { isRevoked } from '../x509/parseCrl.js';
 import { parseSgxExtensions, type SgxExtensions } from '../x509/parseSgxExtensions.js';
@@ -54,6 +55,9 @@ export function verifyQuote(
 
 export function createDcapVerifier(opts: { trusted: TrustAnchors }): DcapVerifier {
   const roots = opts.trusted.roots.map((der, i) => parseCertificate(der, `trusted root ${i}`));
+  // Each distinct certificate is parsed once per verifier, even in a cold verification (the root and
+  // the PCK CA each occur in two chains).
+  const parse = createCertificateCache(roots);
   const chains = new Map<string, VerifiedChain>();
   const collaterals = new Map<string, PreparedCollateral>();
   const pcks = new Map<string, PreparedPck>();
@@ -70,7 +74,7 @@ export function createDcapVerifier(opts: { trusted: TrustAnchors }): DcapVerifie
     let prepared = collaterals.get(key);
     if (prepared === undefined) {
       if (chains.size > MAX_CACHED) chains.clear();
-      prepared = prepareCollateral(collateral, roots, chains);
+      prepared = prepareCollateral(collateral, roots, chains, parse);
       if (collaterals.size >= MAX_CACHED) collaterals.clear();
       collaterals.set(key, prepared);
     }
@@ -81,7 +85,7 @@ export function createDcapVerifier(opts: { trusted: TrustAnchors }): DcapVerifie
   const pckFor = (pem: string): PreparedPck => {
     let prepared = pcks.get(pem);
     if (prepared === undefined) {
-      prepared = preparePck(pem, roots);
+      prepared = preparePck(pem, roots, parse);
       if (pcks.size >= MAX_CACHED) pcks.clear();
       pcks.set(pem, prepared);
     }
@@ -175,8 +179,8 @@ function collateralKey(c: Collateral): string {
   return h.digest('base64');
 }
 
-function preparePck(pem: string, roots: readonly ParsedCertificate[]): PreparedPck {
-  const chain = verifyChainPem(pem, roots, 'PCK certificate chain');
+function preparePck(pem: string, roots: readonly ParsedCertificate[], parse: ParseCertificate): PreparedPck {
+  const chain = verifyChainPem(pem, roots, 'PCK certificate chain', parse);
   const leaf = chain.certs[0]!;
   const issuer = chain.certs[1];
   if (issuer === undefined || leaf === chain.root) {
@@ -413,3 +417,6 @@ function measurementsOf(quote: Quote): Measurements {
     ...(b.mrServiceTd ? { mrServiceTd: b.mrServiceTd.slice() } : {}),
   };
 }
+
+// Part of this module's API (the collateral fetcher asks which FMSPC and CA a quote names).
+export { type PckInfo, readPckInfo } from './readPckInfo.js';
