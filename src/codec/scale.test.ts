@@ -16,6 +16,12 @@ describe('decodeExact', () => {
     assert.deepEqual(decodeExact(Sample, padded.subarray(4, 4 + encoded.length)), value);
   });
 
+  it('decodes a Buffer that is a view into a shared pool (as LMDB and node:fs return)', () => {
+    const value = { amount: 7n, memo: 'pool', hashes: [] };
+    const pooled = Buffer.concat([Buffer.from([9, 9, 9]), Buffer.from(Sample.enc(value))]).subarray(3);
+    assert.deepEqual(decodeExact(Sample, pooled), value);
+  });
+
   it('rejects trailing bytes and truncation with a CodecError', () => {
     const encoded = Sample.enc({ amount: 1n, memo: '', hashes: [new Uint8Array(32)] });
     assert.throws(() => decodeExact(Sample, new Uint8Array([...encoded, 0])), CodecError);

@@ -10,7 +10,10 @@ export * from 'scale-ts';
 export function decodeExact<T>(codec: Codec<T>, bytes: Uint8Array, what = 'value'): T {
   // scale-ts reads from `bytes.buffer` from offset 0, so a view into a larger buffer is copied.
   const input =
-    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? bytes
+      : // Uint8Array's slice, not Buffer's: on a Buffer, `slice` is another view into the same pool.
+        Uint8Array.prototype.slice.call(bytes);
   try {
     return exact(codec)(input);
   } catch (cause) {

@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type Collateral, parseCollateralJson } from '../../attestation/collateral.js';
+import { readPckInfo } from '../../attestation/dcap/readPckInfo.js';
 import { verifyQuote } from '../../attestation/dcap/verifyQuote.js';
 import { AttestationError } from '../../attestation/errors.js';
 import { parsePemCertificates } from '../../attestation/ias/parseIasSigningChain.js';
@@ -22,7 +23,6 @@ import type { VerifiedEvidence } from '../../attestation/types.js';
 import { bytesToHex, hexToBytes } from '../../codec/bytes.js';
 import { PhalanxError } from '../../codec/errors.js';
 import { createPcsClient } from '../../pcs/createPcsClient.js';
-import { readQuotePckInfo } from '../../pcs/readQuotePckInfo.js';
 import {
   defaultCacheDir,
   EXIT_OK,
@@ -211,7 +211,7 @@ async function obtainEvidence(
       if (collateralFile !== undefined) {
         collateral = await readCollateralFile(collateralFile);
       } else {
-        const info = readQuotePckInfo(quote);
+        const info = readPckInfo(quote);
         const client = createPcsClient({
           ...(opts.pccsUrl !== undefined && { baseUrl: opts.pccsUrl }),
           cacheDir: opts.cacheDir ?? defaultCacheDir(),

@@ -3,10 +3,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { collateralToJson } from '../../attestation/collateral.js';
+import { readPckInfo } from '../../attestation/dcap/readPckInfo.js';
 import { bytesToHex } from '../../codec/bytes.js';
 import { PhalanxError } from '../../codec/errors.js';
 import { createPcsClient } from '../../pcs/createPcsClient.js';
-import { readQuotePckInfo } from '../../pcs/readQuotePckInfo.js';
 import type { CommandDeps } from './attest.js';
 import {
   defaultCacheDir,
@@ -44,7 +44,7 @@ export async function runCollateralFetch(
     let json: Record<string, string>;
     let summary: { tee: string; fmspc: string; ca: string };
     try {
-      const info = readQuotePckInfo(quote);
+      const info = readPckInfo(quote);
       summary = { tee: info.tee, fmspc: bytesToHex(info.fmspc), ca: info.ca };
       const client = createPcsClient({
         ...(opts.pccsUrl !== undefined && { baseUrl: opts.pccsUrl }),

@@ -6,6 +6,7 @@
 import { equalBytes } from '../../codec/bytes.js';
 import { decryptFromX25519 } from '../../codec/encryption.js';
 import { ed25519Sign } from '../../codec/keys.js';
+import { NETWORK_KEY_BOX_INFO } from '../../runtime/gatekeeper/types.js';
 import { type TeeKind, type WorkerInfo, workerInfoReportData } from '../../runtime/registry/types.js';
 import { EnclaveError } from './errors.js';
 import type { EvidenceKind, EvidenceProvider } from './evidence/types.js';
@@ -13,7 +14,7 @@ import { loadOrCreateIdentity } from './identity.js';
 import type { SealingProvider } from './sealing/types.js';
 
 /** The HKDF info the gatekeepers use when they encrypt the network key to a worker's ECDH key. */
-export const NETWORK_KEY_INFO = 'phalanx/network-key';
+export const NETWORK_KEY_INFO = NETWORK_KEY_BOX_INFO;
 
 export interface EnclaveCoreOptions {
   /** The worker's data folder; the sealed identity lives here. */
@@ -41,7 +42,7 @@ export interface EnclaveCore {
   sign(message: Uint8Array): Uint8Array;
   /** Evidence that this core, on this TEE, vouches for `info`. */
   attest(info: WorkerInfo): Promise<Attestation>;
-  /** Opens a box encrypted to the ECDH key with info 'phalanx/network-key' (gatekeeper.provision). */
+  /** Opens a box encrypted to the ECDH key with the chain's NETWORK_KEY_BOX_INFO (gatekeeper.provision). */
   decryptFromChain(box: Uint8Array): Uint8Array;
 }
 

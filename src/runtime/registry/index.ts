@@ -1,0 +1,32 @@
+// The registry module: workers, their attestation and states, the attestation policy, benchmark
+// scores (README.md). Other modules read and move workers only through workers.ts, re-exported here.
+import type { RuntimeModule } from '../support/module.js';
+import { registryCallDefinitions } from './calls.js';
+import { RegistryErrors } from './errors.js';
+import { RegistryEvents } from './events.js';
+import { registryGenesis } from './genesis.js';
+import { onInitializeRegistry } from './hooks.js';
+import { REGISTRY } from './types.js';
+
+export const registryModule = {
+  name: REGISTRY,
+  calls: registryCallDefinitions,
+  events: RegistryEvents,
+  errors: RegistryErrors,
+  onInitialize: onInitializeRegistry,
+  genesis: registryGenesis,
+} satisfies RuntimeModule;
+
+export { RegistryErrors } from './errors.js';
+export { RegistryEvents } from './events.js';
+export { policyFromJson, type RegistryGenesisConfig, type RegistryPolicyJson } from './genesis.js';
+export { findPolicyProblem, toAttestationPolicy } from './policy.js';
+export * from './queries.js';
+export { Benchmarks, ChainGenesisHash, Policy, WorkerStates, Workers } from './storage.js';
+export {
+  isActiveWorker,
+  readChainGenesisHash,
+  readWorker,
+  readWorkerState,
+  setWorkerState,
+} from './workers.js';

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { utf8 } from '../../codec/bytes.js';
+import { type Header, hashHeader, listRoot, type SignedHeader, signHeader } from '../../codec/chain.js';
+import { devKeypair } from '../../codec/devKeys.js';
+import { PublicKey32, Vector } from '../../codec/scale.js';
+import { createMemoryNodeStore, EMPTY_ROOT, proveKey, updateTrie } from '../../codec/trie/index.js';
+import {
+  AUTHORITIES_KEY,
+  chainStorageKey,
+  createLightClient,
+  type LightClient,
+  readGenesisAuthorities,
+} from './lightClient.js';
+
+const alice = devKeypair('alice');
+const mallory = devKeypair('mallory');
+const STATE_KEY = chainStorageKey('registry', 'WorkerStates', new Uint8Array(32).fill(5));
+
+/** A tiny chain: a real state trie (authorities + one worker state) and headers signed by alice. */
+function buildChain(length: number) {
+  const store = createMemoryNodeStore();
+  const genesisState = updateTrie(store, EMPTY_ROOT, [
+    { key: AUTHORITIES_KEY, value: Vector(PublicKey32).enc([alice.publicKey]) },
+  ]);
+  for (const node of genesisState.nodes) store.put(node.hash, node.bytes);
+  const laterState = updateTrie(store, genesisState.root, [{ key: STATE_KEY, value: Uint8Array.of(1) }]);
+  for (const node of laterState.nodes) store.put(node.hash, node.bytes);
+  const genesis: Header = {
+    parentHash: new Uint8Array(32),
+    number: 0,
+    timestamp: 1_000n,
+    stateRoot: genesisState.root,
+    extrinsicsRoot: listRoot([]),
+    eventsRoot: listRoot([]),
+    author: new Uint8Array(32),
+  };
+  const blocks: SignedHeader[] = [];
+  let parent = genesis;
+  for (let number = 1; number <= length; number++) {
+    const header: Header = {
+      ...parent,
+      parentHash: hashHeader(parent),
+      number,
+      timestamp: parent.timestamp + 1000n,
+      stateRoot: laterState.root,
+      author: alice.publicKey,
+    };
+    blocks.push({ header, signature: signHeader(header, alice.secretSeed) });
+    parent = header;
+  }
+  return { store, genesis, genesisHash: hashHeader(genesis), blocks, stateRoot: laterState.root };
+}
+
+function clientFor(chain: ReturnType<typeof buildChain>): LightClient {
+  const { value, proof } = proveKey(chain.store, chain.genesis.stateRoot, AUTHORITIES_KEY);
+  const authorities = readGenesisAuthorities(chain.genesisHash, chain.genesis, value, proof);
+  return createLightClient({ genesisHash: chain.genesisHash, genesisHeader: chain.genesis, authorities });
+}
+
+function resign(header: Header, seed = alice.secretSeed): SignedHeader {
+  return { header, signature: signHeader(header, seed) };
+}
+
+describe('light client', () => {
+  it('follows a valid chain from its pinned genesis, reading the authorities from a genesis proof', () => {
+    const chain = buildChain(5);
+    const client = clientFor(chain);
+    for (const block of chain.blocks) client.importHeader(block);
+    assert.equal(client.head().header.number, 5);
+    assert.deepEqual(client.head().hash, hashHeader(chain.blocks[4]!.header));
+  });
+
+  it('refuses a genesis header that does not hash to the pinned genesis hash', () => {
+    const chain = buildChain(1);
+    assert.throws(
+      () =>
+        createLightClient({
+          genesisHash: new Uint8Array(32).fill(1),
+          genesisHeader: chain.genesis,
+          authorities: [alice.publicKey],
+        }),
+      { code: 'GenesisMismatch' },
+    );
+    const { value, proof } = proveKey(chain.store, chain.genesis.stateRoot, AUTHORITIES_KEY);
+    assert.throws(
+      () => readGenesisAuthorities(chain.genesisHash, { ...chain.genesis, timestamp: 5n }, value, proof),
+      {
+        code: 'GenesisMismatch',
+      },
+    );
+  });
+
+  it('refuses an authority set whose genesis proof carries another value', () => {
+    const chain = buildChain(1);
+    const { proof } = proveKey(chain.store, chain.genesis.stateRoot, AUTHORITIES_KEY);
+    const forged = Vector(PublicKey32).enc([mallory.publicKey]);
+    assert.throws(() => readGenesisAuthorities(chain.genesisHash, chain.genesis, forged, proof), {
+      code: 'InvalidProof',
+    });
+  });
+
+  const refusals: [string, string, (chain: ReturnType<typeof buildChain>) => SignedHeader][] = [
+    [
+      'a forged signature',
+      'BadSignature',
+      (chain) => ({ header: chain.blocks[0]!.header, signature: chain.blocks[1]!.signature }),
+    ],
+    [
+      'a header signed by a key that is not an authority',
+      'UnknownAuthor',
+      (chain) => resign({ ...chain.blocks[0]!.header, author: mallory.publicKey }, mallory.secretSeed),
+    ],
+    [
+      'a broken parent link',
+      'WrongParent',
+      (chain) => resign({ ...chain.blocks[0]!.header, parentHash: new Uint8Array(32).fill(7) }),
+    ],
+    [
+      'a timestamp not above its parent',
+      'TimestampNotIncreasing',
+      (chain) => resign({ ...chain.blocks[0]!.header, timestamp: chain.genesis.timestamp }),
+    ],
+    ['a header out of order', 'WrongNumber', (chain) => chain.blocks[1]!],
+    [
+      'a malformed header',
+      'MalformedHeader',
+      (chain) => ({
+        header: { ...chain.blocks[0]!.header, stateRoot: new Uint8Array(3) },
+        signature: chain.blocks[0]!.signature,
+      }),
+    ],
+  ];
+  for (const [what, code, make] of refusals) {
+    it(`refuses ${what} with ${code} and keeps its head`, () => {
+      const chain = buildChain(2);
+      const client = clientFor(chain);
+      const before = client.head();
+      assert.throws(() => client.importHeader(make(chain)), { name: 'LightClientError', code });
+      assert.equal(client.head(), before);
+      // Still follows the real chain afterwards.
+      client.importHeader(chain.blocks[0]!);
+      assert.equal(client.head().header.number, 1);
+    });
+  }
+
+  it('accepts a storage proof against an accepted header and refuses one with a wrong value', () => {
+    const chain = buildChain(1);
+    const client = clientFor(chain);
+    const hash = client.importHeader(chain.blocks[0]!);
+    const { value, proof } = proveKey(chain.store, chain.stateRoot, STATE_KEY);
+    assert.deepEqual(client.verifyStorage(hash, STATE_KEY, value, proof), Uint8Array.of(1));
+    assert.throws(() => client.verifyStorage(hash, STATE_KEY, Uint8Array.of(2), proof), {
+      code: 'InvalidProof',
+    });
+    assert.throws(() => client.verifyStorage(hash, STATE_KEY, undefined, proof), { code: 'InvalidProof' });
+    // Proven absence is an answer too; claiming absence of a present key is not.
+    const absentKey = chainStorageKey('registry', 'WorkerStates', utf8('x'.repeat(32)));
+    const absent = proveKey(chain.store, chain.stateRoot, absentKey);
+    assert.equal(client.verifyStorage(hash, absentKey, undefined, absent.proof), undefined);
+    assert.throws(() => client.verifyStorage(new Uint8Array(32), STATE_KEY, value, proof), {
+      code: 'UnknownBlock',
+    });
+  });
+});

@@ -1,0 +1,261 @@
+// The enclave core's light client (DESIGN.md sections 1 and 2): the host is untrusted, so the core
+// follows the chain itself from a genesis it pins by hash, accepting a header only if an authority
+// signed it and it extends the last accepted one (parent hash, number + 1, a later timestamp). State
+// it acts on (its WorkerState, the network key box, the gatekeeper set, ...) is read through Merkle
+// proofs against the state root of a header it accepted. A refused header or proof is a typed
+// LightClientError and leaves the client exactly as it was.
+import { bytesToHex, concatBytes, equalBytes, utf8 } from '../../codec/bytes.js';
+import { type Header, hashHeader, type SignedHeader, verifyHeaderSignature } from '../../codec/chain.js';
+import { PhalanxError } from '../../codec/errors.js';
+import { type Codec, decodeExact, PublicKey32, Vector } from '../../codec/scale.js';
+import { verifyProof } from '../../codec/trie/index.js';
+
+export type LightClientErrorCode =
+  | 'GenesisMismatch'
+  | 'MalformedHeader'
+  | 'WrongNumber'
+  | 'WrongParent'
+  | 'TimestampNotIncreasing'
+  | 'UnknownAuthor'
+  | 'BadSignature'
+  | 'UnknownBlock'
+  | 'InvalidProof'
+  | 'MalformedValue'
+  | 'NoAuthorities';
+
+export class LightClientError extends PhalanxError {
+  declare readonly code: LightClientErrorCode;
+
+  constructor(
+    code: LightClientErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
+    super(code, message, details, options);
+  }
+}
+
+/** A header the light client accepted, with its hash. */
+export interface VerifiedHeader {
+  readonly hash: Uint8Array;
+  readonly header: Header;
+}
+
+export interface LightClientOptions {
+  /** The chain this worker belongs to: the genesis header must hash to it. */
+  readonly genesisHash: Uint8Array;
+  /** The genesis header as served by the (untrusted) host; checked against `genesisHash`. */
+  readonly genesisHeader: Header;
+  /** The block authorities, e.g. from `readGenesisAuthorities`; the chain fixes them at genesis. */
+  readonly authorities: readonly Uint8Array[];
+  /** How many recent accepted headers are kept for proofs (default 256). */
+  readonly retainHeaders?: number;
+}
+
+export interface LightClient {
+  readonly genesisHash: Uint8Array;
+  /** The last accepted header. */
+  head(): VerifiedHeader;
+  /** An accepted header still retained, by hash. */
+  header(hash: Uint8Array): VerifiedHeader | undefined;
+  /** Checks and accepts the next header; returns its hash. Throws LightClientError and keeps its state. */
+  importHeader(signed: SignedHeader): Uint8Array;
+  /**
+   * Checks a storage proof against the state root of an accepted header and returns the proven value
+   * (undefined: the key is proven absent). Throws UnknownBlock or InvalidProof.
+   */
+  verifyStorage(
+    blockHash: Uint8Array,
+    key: Uint8Array,
+    value: Uint8Array | undefined,
+    proof: readonly Uint8Array[],
+  ): Uint8Array | undefined;
+}
+
+const HASH_LENGTH = 32;
+const KEY_LENGTH = 32;
+const SIGNATURE_LENGTH = 64;
+
+function isBytes(value: unknown, length: number): value is Uint8Array {
+  return value instanceof Uint8Array && value.length === length;
+}
+
+// Headers come from the host: check every field's type before hashing, so a malformed one is a
+// typed refusal and never a TypeError from the codec.
+function checkHeaderShape(signed: SignedHeader): void {
+  const header = (signed as Partial<SignedHeader> | undefined)?.header;
+  const ok =
+    header !== undefined &&
+    isBytes(header.parentHash, HASH_LENGTH) &&
+    Number.isInteger(header.number) &&
+    header.number >= 0 &&
+    header.number <= 0xffff_ffff &&
+    typeof header.timestamp === 'bigint' &&
+    header.timestamp >= 0n &&
+    header.timestamp < 1n << 64n &&
+    isBytes(header.stateRoot, HASH_LENGTH) &&
+    isBytes(header.extrinsicsRoot, HASH_LENGTH) &&
+    isBytes(header.eventsRoot, HASH_LENGTH) &&
+    isBytes(header.author, KEY_LENGTH) &&
+    isBytes(signed.signature, SIGNATURE_LENGTH);
+  if (!ok)
+    throw new LightClientError('MalformedHeader', 'header or signature has missing or malformed fields');
+}
+
+const SLASH = Uint8Array.of(0x2f);
+
+/**
+ * A storage key as the runtime lays it out: `utf8(module) '/' utf8(item) '/'` then the SCALE map key
+ * (src/runtime/support/storage.ts). Rebuilt here because the worker may not import runtime internals.
+ */
+export function chainStorageKey(
+  module: string,
+  item: string,
+  encodedKey: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  return concatBytes(utf8(module), SLASH, utf8(item), SLASH, encodedKey);
+}
+
+/** `system.Authorities`: the block authorities, fixed at genesis. */
+export const AUTHORITIES_KEY = chainStorageKey('system', 'Authorities');
+const AuthoritiesCodec: Codec<Uint8Array[]> = Vector(PublicKey32);
+
+/**
+ * The authority set of a chain, proven against its genesis header: the header must hash to the pinned
+ * `genesisHash`, and `value`/`proof` must prove `system.Authorities` in its state root.
+ */
+export function readGenesisAuthorities(
+  genesisHash: Uint8Array,
+  genesisHeader: Header,
+  value: Uint8Array | undefined,
+  proof: readonly Uint8Array[],
+): Uint8Array[] {
+  checkHeaderShape({ header: genesisHeader, signature: new Uint8Array(SIGNATURE_LENGTH) });
+  const hash = hashHeader(genesisHeader);
+  if (!equalBytes(hash, genesisHash)) {
+    throw new LightClientError(
+      'GenesisMismatch',
+      `genesis header hashes to 0x${bytesToHex(hash)}, not the pinned 0x${bytesToHex(genesisHash)}`,
+    );
+  }
+  if (value === undefined || !verifyProof(genesisHeader.stateRoot, AUTHORITIES_KEY, value, proof)) {
+    throw new LightClientError('InvalidProof', 'system.Authorities is not proven in the genesis state');
+  }
+  const authorities = decodeValue(AuthoritiesCodec, value, 'system.Authorities');
+  if (authorities.length === 0)
+    throw new LightClientError('NoAuthorities', 'the genesis names no authorities');
+  return authorities;
+}
+
+/** Decodes a proven value; bytes that do not decode are a MalformedValue refusal, not a crash. */
+export function decodeValue<T>(codec: Codec<T>, bytes: Uint8Array, what: string): T {
+  try {
+    return decodeExact(codec, bytes, what);
+  } catch (cause) {
+    throw new LightClientError(
+      'MalformedValue',
+      `${what} does not decode: ${(cause as Error).message}`,
+      { what },
+      { cause },
+    );
+  }
+}
+
+export function createLightClient(options: LightClientOptions): LightClient {
+  const genesisHash = Uint8Array.from(options.genesisHash);
+  const retain = Math.max(1, options.retainHeaders ?? 256);
+  checkHeaderShape({ header: options.genesisHeader, signature: new Uint8Array(SIGNATURE_LENGTH) });
+  const computed = hashHeader(options.genesisHeader);
+  if (!equalBytes(computed, genesisHash) || options.genesisHeader.number !== 0) {
+    throw new LightClientError(
+      'GenesisMismatch',
+      `genesis header hashes to 0x${bytesToHex(computed)}, not the pinned 0x${bytesToHex(genesisHash)}`,
+    );
+  }
+  const authorities = options.authorities.map((key) => {
+    if (!isBytes(key, KEY_LENGTH))
+      throw new LightClientError('NoAuthorities', 'an authority key is not 32 bytes');
+    return Uint8Array.from(key);
+  });
+  if (authorities.length === 0)
+    throw new LightClientError('NoAuthorities', 'the light client needs at least one authority');
+
+  let head: VerifiedHeader = { hash: computed, header: options.genesisHeader };
+  // Insertion-ordered: the oldest entry goes first when the window is full.
+  const recent = new Map<string, VerifiedHeader>([[bytesToHex(computed), head]]);
+
+  const refuse = (code: LightClientErrorCode, number: number, message: string): never => {
+    throw new LightClientError(code, `header ${number}: ${message}`, { number });
+  };
+
+  return {
+    genesisHash,
+    head: () => head,
+    header: (hash) => (hash instanceof Uint8Array ? recent.get(bytesToHex(hash)) : undefined),
+
+    importHeader(signed) {
+      checkHeaderShape(signed);
+      const { header } = signed;
+      const parent = head.header;
+      if (header.number !== parent.number + 1) {
+        refuse('WrongNumber', header.number, `expected number ${parent.number + 1}`);
+      }
+      if (!equalBytes(header.parentHash, head.hash)) {
+        refuse(
+          'WrongParent',
+          header.number,
+          `parent 0x${bytesToHex(header.parentHash)} is not the accepted head 0x${bytesToHex(head.hash)}`,
+        );
+      }
+      if (header.timestamp <= parent.timestamp) {
+        refuse(
+          'TimestampNotIncreasing',
+          header.number,
+          `timestamp ${header.timestamp} is not above ${parent.timestamp}`,
+        );
+      }
+      if (!authorities.some((key) => equalBytes(key, header.author))) {
+        refuse('UnknownAuthor', header.number, `author 0x${bytesToHex(header.author)} is not an authority`);
+      }
+      if (!verifyHeaderSignature(signed))
+        refuse('BadSignature', header.number, 'the author signature does not verify');
+      const hash = hashHeader(header);
+      // Copy: the caller's objects must not be able to change what was verified.
+      head = {
+        hash,
+        header: {
+          ...header,
+          parentHash: header.parentHash.slice(),
+          stateRoot: header.stateRoot.slice(),
+          extrinsicsRoot: header.extrinsicsRoot.slice(),
+          eventsRoot: header.eventsRoot.slice(),
+          author: header.author.slice(),
+        },
+      };
+      recent.set(bytesToHex(hash), head);
+      if (recent.size > retain) recent.delete(recent.keys().next().value as string);
+      return hash;
+    },
+
+    verifyStorage(blockHash, key, value, proof) {
+      const verified = blockHash instanceof Uint8Array ? recent.get(bytesToHex(blockHash)) : undefined;
+      if (!verified) {
+        throw new LightClientError(
+          'UnknownBlock',
+          `block 0x${blockHash instanceof Uint8Array ? bytesToHex(blockHash) : '?'} is not an accepted header`,
+        );
+      }
+      if (!verifyProof(verified.header.stateRoot, key, value, proof)) {
+        throw new LightClientError(
+          'InvalidProof',
+          `storage proof of 0x${bytesToHex(key)} does not match the state root of block ${verified.header.number}`,
+          {
+            number: verified.header.number,
+          },
+        );
+      }
+      return value;
+    },
+  };
+}

@@ -1,0 +1,436 @@
+// The worker host against a real in-process node and RPC server on 127.0.0.1: a dev genesis that
+// trusts a sim PKI root, sim workers with real sealing, quotes and signatures, and a gatekeeper.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { createSimPki } from '../../attestation/sim/index.js';
+import { SIM_DEFAULT_MRENCLAVE } from '../../attestation/sim/simDefaults.js';
+import { createHttpClient } from '../../client/createHttpClient.js';
+import { getAccount } from '../../client/getAccount.js';
+import { getBlockHash } from '../../client/getBlockHash.js';
+import { getEvents } from '../../client/getEvents.js';
+import { submitExtrinsic } from '../../client/submitExtrinsic.js';
+import type { RpcClient } from '../../client/types.js';
+import { encodeAddress } from '../../codec/address.js';
+import { toHex, utf8 } from '../../codec/bytes.js';
+import { type Call, signExtrinsic } from '../../codec/chain.js';
+import { devKeypair } from '../../codec/devKeys.js';
+import { createNode, type Node } from '../../node/createNode.js';
+import { createRpcServer, type RpcServer } from '../../node/rpc/createRpcServer.js';
+import { gatekeeperCalls } from '../../runtime/gatekeeper/types.js';
+import {
+  createDevGenesisConfig,
+  DEV_ATTESTATION_VALIDITY_MS,
+} from '../../runtime/genesis/createDevGenesisConfig.js';
+import { governanceCalls } from '../../runtime/governance/types.js';
+import { createEnclaveCore } from '../enclave/enclaveCore.js';
+import { createSimEvidenceProvider } from '../enclave/evidence/createSimEvidenceProvider.js';
+import { createSimSealingProvider } from '../enclave/sealing/createSimSealingProvider.js';
+import { createGatekeeperCore } from '../gatekeeper/createGatekeeperCore.js';
+import { createGatekeeperRole, type GatekeeperRole } from '../gatekeeper/createGatekeeperRole.js';
+import { sleep } from './backoff.js';
+import { workerStateKey } from './chainKeys.js';
+import { createSimCollateralSource } from './collateralSource.js';
+import { createWorkerHost, type WorkerHost, type WorkerStatus } from './createWorkerHost.js';
+import { pinGenesis } from './pinGenesis.js';
+
+const GENESIS_TIME = 1_700_000_000_000;
+const root = mkdtempSync(join(tmpdir(), 'phalanx-host-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let counter = 0;
+const fresh = (what: string) => join(root, `${what}-${counter++}`);
+
+const pki = createSimPki({ seed: utf8('worker host tests'), now: GENESIS_TIME / 1000 - 3600 });
+const genesis = { ...createDevGenesisConfig({ simRoots: [pki.rootCertDer] }), timestamp: GENESIS_TIME };
+
+interface TestNode {
+  node: Node;
+  server: RpcServer;
+  url: string;
+  close(): Promise<void>;
+}
+
+async function startNode(dataDir = fresh('node'), port = 0): Promise<TestNode> {
+  // Manual clock: one second per reading, so block timestamps increase without the wall clock.
+  let now = GENESIS_TIME;
+  const node = createNode({
+    dataDir,
+    genesis,
+    role: { kind: 'solo', authoritySeed: devKeypair('alice').secretSeed },
+    blockIntervalMs: 40,
+    clock: () => {
+      now += 1000;
+      return now;
+    },
+  });
+  const server = await createRpcServer({ chain: node, host: '127.0.0.1', port });
+  await node.start();
+  return {
+    node,
+    server,
+    url: server.url,
+    async close() {
+      await server.close();
+      await node.stop();
+    },
+  };
+}
+
+interface TestWorker {
+  host: WorkerHost;
+  role: GatekeeperRole | undefined;
+  stop(): Promise<void>;
+}
+
+async function startWorker(args: {
+  url: string;
+  dataDir: string;
+  machineDir: string;
+  operator: string;
+  gatekeeper?: boolean;
+  sleepFn?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  genesisHash?: Uint8Array;
+  reattestMarginMs?: number;
+}): Promise<TestWorker> {
+  const sealing = createSimSealingProvider({
+    machineDir: args.machineDir,
+    measurement: SIM_DEFAULT_MRENCLAVE,
+  });
+  const evidence = createSimEvidenceProvider({ pki, tee: 'sgx' });
+  const core = await createEnclaveCore({ dataDir: args.dataDir, sealing, evidence });
+  const client = createHttpClient(args.url, { timeoutMs: 5000 });
+  const genesisHash = args.genesisHash ?? (await pinGenesis({ client, dataDir: args.dataDir, sealing }));
+  const role = args.gatekeeper
+    ? createGatekeeperRole({
+        core,
+        gatekeeper: createGatekeeperCore({ dataDir: args.dataDir, sealing }),
+        retryAfterBlocks: 20,
+      })
+    : undefined;
+  const host = createWorkerHost({
+    client,
+    core,
+    operator: devKeypair(args.operator),
+    collateral: createSimCollateralSource(pki),
+    genesisHash,
+    roles: role ? [role] : [],
+    pollIntervalMs: 20,
+    random: () => 0.5,
+    sleep: args.sleepFn ?? sleep,
+    now: () => GENESIS_TIME,
+    ...(args.reattestMarginMs === undefined ? {} : { reattestMarginMs: args.reattestMarginMs }),
+  });
+  const controller = new AbortController();
+  const running = host.run(controller.signal);
+  return {
+    host,
+    role,
+    async stop() {
+      controller.abort();
+      await running;
+      await client.close();
+    },
+  };
+}
+
+/** Resolves with the first status that satisfies `predicate`; rejects after `maxTicks` ticks. */
+function waitForStatus(
+  host: WorkerHost,
+  predicate: (s: WorkerStatus) => boolean,
+  maxTicks = 2000,
+): Promise<WorkerStatus> {
+  return new Promise((resolve, reject) => {
+    let ticks = 0;
+    const stop = host.onStatus((status) => {
+      if (predicate(status)) {
+        stop();
+        resolve(status);
+      } else if (++ticks > maxTicks) {
+        stop();
+        reject(
+          new Error(
+            `condition not reached; last status ${JSON.stringify({ ...status, lastError: status.lastError?.message })}`,
+          ),
+        );
+      }
+    });
+  });
+}
+
+async function countRegistryEvents(url: string, worker: Uint8Array): Promise<number> {
+  const client = createHttpClient(url);
+  let count = 0;
+  for (let number = 1; ; number++) {
+    const hash = await getBlockHash(client, number);
+    if (!hash) break;
+    const events = (await getEvents(client, hash))?.events ?? [];
+    for (const event of events) {
+      if (
+        event.module !== 'registry' ||
+        (event.name !== 'WorkerRegistered' && event.name !== 'WorkerReattested')
+      )
+        continue;
+      const w = event.fields.worker;
+      if (typeof w === 'string' && w === `0x${Buffer.from(worker).toString('hex')}`) count++;
+    }
+  }
+  return count;
+}
+
+async function sudo(url: string, call: Call): Promise<void> {
+  const client = createHttpClient(url);
+  const alice = devKeypair('alice');
+  const genesisHash = (await getBlockHash(client, 0))!;
+  const { nonce } = await getAccount(client, encodeAddress(alice.publicKey));
+  await submitExtrinsic(
+    client,
+    signExtrinsic({
+      genesisHash,
+      signerSeed: alice.secretSeed,
+      signer: alice.publicKey,
+      nonce,
+      call: governanceCalls.sudo(call),
+    }),
+  );
+}
+
+describe('worker host', { concurrency: false }, () => {
+  it('registers a sim worker that then reaches Registered, attested over a block its light client verified', async () => {
+    const chain = await startNode();
+    const worker = await startWorker({
+      url: chain.url,
+      dataDir: fresh('worker'),
+      machineDir: fresh('machine'),
+      operator: 'bob',
+    });
+    try {
+      const status = await waitForStatus(worker.host, (s) => s.state === 'Registered');
+      assert.equal(status.registrationsSubmitted, 1);
+      assert.equal(await countRegistryEvents(chain.url, worker.host.pubkey), 1);
+    } finally {
+      await worker.stop();
+      await chain.close();
+    }
+  });
+
+  it('keeps its pubkey across a restart and does not register twice', async () => {
+    const chain = await startNode();
+    const dataDir = fresh('worker');
+    const machineDir = fresh('machine');
+    const first = await startWorker({ url: chain.url, dataDir, machineDir, operator: 'bob' });
+    await waitForStatus(first.host, (s) => s.state === 'Registered');
+    const pubkey = first.host.pubkey;
+    await first.stop();
+
+    const second = await startWorker({ url: chain.url, dataDir, machineDir, operator: 'bob' });
+    try {
+      assert.deepEqual(second.host.pubkey, pubkey);
+      const status = await waitForStatus(second.host, (s) => s.state === 'Registered');
+      // A few more ticks on a live chain: still nothing submitted.
+      const later = await waitForStatus(
+        second.host,
+        (s) => (s.headNumber ?? 0) >= (status.headNumber ?? 0) + 5,
+      );
+      assert.equal(later.registrationsSubmitted, 0);
+      assert.equal(await countRegistryEvents(chain.url, pubkey), 1);
+    } finally {
+      await second.stop();
+      await chain.close();
+    }
+  });
+
+  it('backs off with growing delays while the node is unreachable, then registers once it comes up', async () => {
+    // A free port, closed again: nothing listens there until the node starts.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const delays: number[] = [];
+    let chain: TestNode | undefined;
+    let starting: Promise<TestNode> | undefined;
+    const sleepFn = async (ms: number, signal?: AbortSignal) => {
+      if (chain === undefined && starting === undefined) {
+        delays.push(ms);
+        if (delays.length === 4) starting = startNode(fresh('node'), port);
+      }
+      // Never wait the real backoff: the delays are recorded, the test stays fast.
+      await sleep(Math.min(ms, 20), signal);
+    };
+    const dataDir = fresh('worker');
+    const machineDir = fresh('machine');
+    // The genesis hash is configured, as an operator would: the node is down at start.
+    const probeNode = await startNode();
+    const genesisHash = probeNode.node.genesisHash;
+    await probeNode.close();
+    const worker = await startWorker({
+      url: `http://127.0.0.1:${port}`,
+      dataDir,
+      machineDir,
+      operator: 'bob',
+      sleepFn,
+      genesisHash,
+    });
+    try {
+      const down = await waitForStatus(worker.host, (s) => s.failures >= 4);
+      assert.equal((down.lastError as { code?: string }).code, 'ConnectionFailed');
+      chain = await starting;
+      const status = await waitForStatus(worker.host, (s) => s.state === 'Registered');
+      assert.equal(status.failures, 0);
+      // random() = 0.5: 3/4 of the capped exponential (250, 500, 1000, 2000 ms).
+      assert.deepEqual(delays, [188, 375, 750, 1500]);
+    } finally {
+      await worker.stop();
+      await chain?.close();
+    }
+  });
+
+  it('re-attests before its registration expires, by the configured margin of chain time', async () => {
+    const chain = await startNode();
+    // Expiry is a day after attestation; re-attest once five seconds of chain time have passed.
+    const worker = await startWorker({
+      url: chain.url,
+      dataDir: fresh('worker'),
+      machineDir: fresh('machine'),
+      operator: 'bob',
+      reattestMarginMs: DEV_ATTESTATION_VALIDITY_MS - 5000,
+    });
+    try {
+      const status = await waitForStatus(
+        worker.host,
+        (s) => s.registrationsSubmitted >= 3 && s.state === 'Registered',
+      );
+      assert.equal(status.failures, 0);
+      assert.ok((await countRegistryEvents(chain.url, worker.host.pubkey)) >= 2);
+    } finally {
+      await worker.stop();
+      await chain.close();
+    }
+  });
+
+  it('refuses a state the node lies about (a proof that does not match) and stays as it was', async () => {
+    const chain = await startNode();
+    const dataDir = fresh('worker');
+    const machineDir = fresh('machine');
+    const honest = await startWorker({ url: chain.url, dataDir, machineDir, operator: 'bob' });
+    await waitForStatus(honest.host, (s) => s.state === 'Registered');
+    await honest.stop();
+    // A host that rewrites the worker's state to Provisioned (byte 1) in every storage answer.
+    const inner = createHttpClient(chain.url);
+    const stateKey = toHex(workerStateKey(honest.host.pubkey));
+    const lying: RpcClient = {
+      url: inner.url,
+      close: () => inner.close(),
+      async request(method, params) {
+        const result = await inner.request(method, params);
+        if (method === 'state_getStorage' && params?.[0] === stateKey && result !== null) {
+          return { ...(result as object), value: '0x01' };
+        }
+        return result;
+      },
+    };
+    const sealing = createSimSealingProvider({ machineDir, measurement: SIM_DEFAULT_MRENCLAVE });
+    const core = await createEnclaveCore({
+      dataDir,
+      sealing,
+      evidence: createSimEvidenceProvider({ pki, tee: 'sgx' }),
+    });
+    const host = createWorkerHost({
+      client: lying,
+      core,
+      operator: devKeypair('bob'),
+      collateral: createSimCollateralSource(pki),
+      genesisHash: chain.node.genesisHash,
+    });
+    try {
+      await assert.rejects(host.tick(), { name: 'LightClientError', code: 'InvalidProof' });
+      assert.equal(host.status().state, undefined);
+      assert.equal(host.status().registrationsSubmitted, 0);
+    } finally {
+      await chain.close();
+    }
+  });
+
+  it('shares the master key with a second gatekeeper, which then provisions a worker on its own', async () => {
+    const chain = await startNode();
+    const first = await startWorker({
+      url: chain.url,
+      dataDir: fresh('gk1'),
+      machineDir: fresh('machine'),
+      operator: 'charlie',
+      gatekeeper: true,
+    });
+    const second = await startWorker({
+      url: chain.url,
+      dataDir: fresh('gk2'),
+      machineDir: fresh('machine'),
+      operator: 'dave',
+      gatekeeper: true,
+    });
+    let worker: TestWorker | undefined;
+    try {
+      await waitForStatus(first.host, (s) => s.state === 'Registered');
+      await sudo(chain.url, gatekeeperCalls.addGatekeeper(first.host.pubkey));
+      await waitForStatus(first.host, () => first.role!.status().holdsMasterKey);
+      await waitForStatus(second.host, (s) => s.state === 'Provisioned');
+      await sudo(chain.url, gatekeeperCalls.addGatekeeper(second.host.pubkey));
+      await waitForStatus(second.host, () => second.role!.status().holdsMasterKey);
+      assert.deepEqual(second.role!.status().masterPubkey, first.role!.status().masterPubkey);
+      // Only the second gatekeeper is left to provision a newcomer.
+      await first.stop();
+      worker = await startWorker({
+        url: chain.url,
+        dataDir: fresh('worker'),
+        machineDir: fresh('machine'),
+        operator: 'bob',
+      });
+      const provisioned = await waitForStatus(worker.host, (s) => s.holdsNetworkKey);
+      const gkSelf = await waitForStatus(second.host, (s) => s.holdsNetworkKey);
+      assert.deepEqual(provisioned.networkKeyFingerprint, gkSelf.networkKeyFingerprint);
+      assert.ok(second.role!.status().provisioned >= 1);
+    } finally {
+      await worker?.stop();
+      await first.stop();
+      await second.stop();
+      await chain.close();
+    }
+  });
+
+  it('is provisioned by a gatekeeper that published the master key, and decrypts the network key', async () => {
+    const chain = await startNode();
+    const gk = await startWorker({
+      url: chain.url,
+      dataDir: fresh('gatekeeper'),
+      machineDir: fresh('machine'),
+      operator: 'charlie',
+      gatekeeper: true,
+    });
+    const worker = await startWorker({
+      url: chain.url,
+      dataDir: fresh('worker'),
+      machineDir: fresh('machine'),
+      operator: 'bob',
+    });
+    try {
+      await waitForStatus(gk.host, (s) => s.state === 'Registered');
+      await sudo(chain.url, gatekeeperCalls.addGatekeeper(gk.host.pubkey));
+      const provisioned = await waitForStatus(worker.host, (s) => s.holdsNetworkKey);
+      assert.equal(provisioned.state, 'Provisioned');
+      const gkStatus = gk.role!.status();
+      assert.equal(gkStatus.holdsMasterKey, true);
+      const gatekeeperCore = gkStatus.masterPubkey!;
+      assert.ok(gatekeeperCore);
+      // The gatekeeper provisioned itself too, with the same network key.
+      const gkSelf = await waitForStatus(gk.host, (s) => s.holdsNetworkKey);
+      assert.deepEqual(provisioned.networkKeyFingerprint, gkSelf.networkKeyFingerprint);
+    } finally {
+      await worker.stop();
+      await gk.stop();
+      await chain.close();
+    }
+  });
+});

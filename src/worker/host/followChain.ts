@@ -1,0 +1,101 @@
+// The host's side of the light client: it fetches genesis, headers, blocks and proofs from a node (which
+// may lie) and hands them to the enclave core's light client, which decides what to believe. Every
+// answer the node gives is checked: headers by the light client, block bodies against the verified
+// extrinsics root, storage against the verified state root.
+
+import { getBlock } from '../../client/getBlock.js';
+import { getBlockHash } from '../../client/getBlockHash.js';
+import { getHeader } from '../../client/getHeader.js';
+import { getStorage } from '../../client/getStorage.js';
+import type { RpcClient } from '../../client/types.js';
+import { bytesToHex, equalBytes } from '../../codec/bytes.js';
+import { listRoot } from '../../codec/chain.js';
+import type { OutcomeJson } from '../../codec/rpcWire.js';
+import {
+  AUTHORITIES_KEY,
+  createLightClient,
+  type LightClient,
+  readGenesisAuthorities,
+  type VerifiedHeader,
+} from '../enclave/lightClient.js';
+import { WorkerError } from './errors.js';
+
+/** A block whose header the light client accepted and whose body matches its extrinsics root. */
+export interface VerifiedBlock extends VerifiedHeader {
+  readonly extrinsics: readonly Uint8Array[];
+  /** Per extrinsic, what the node says happened (unverified: for logs and retry decisions only). */
+  readonly receipts: readonly { hash: Uint8Array; outcome: OutcomeJson | null }[];
+}
+
+function badAnswer(message: string, details: Record<string, unknown> = {}): WorkerError {
+  return new WorkerError('BadNodeAnswer', message, details);
+}
+
+/** Starts a light client at the pinned genesis: the genesis header and its authority proof come from the node. */
+export async function bootstrapLightClient(client: RpcClient, genesisHash: Uint8Array): Promise<LightClient> {
+  const header = await getHeader(client, genesisHash);
+  if (!header) {
+    throw new WorkerError(
+      'ChainMismatch',
+      `the node at ${client.url} does not know genesis 0x${bytesToHex(genesisHash)}`,
+    );
+  }
+  const storage = await getStorage(client, AUTHORITIES_KEY, genesisHash);
+  if (!storage) throw badAnswer('the node gave no proof of the genesis authorities');
+  const authorities = readGenesisAuthorities(genesisHash, header.signed.header, storage.value, storage.proof);
+  return createLightClient({ genesisHash, genesisHeader: header.signed.header, authorities });
+}
+
+/**
+ * Imports blocks from the light client's head towards the node's best block, in order, at most
+ * `maxBlocks` of them. `onBlock` sees each verified block before the next one is fetched. `caughtUp`
+ * says whether the head reached the best block the node announced.
+ */
+export async function syncLightClient(
+  client: RpcClient,
+  lightClient: LightClient,
+  onBlock: (block: VerifiedBlock) => void | Promise<void> = () => {},
+  maxBlocks = 10_000,
+): Promise<{ imported: number; caughtUp: boolean }> {
+  const best = await getHeader(client);
+  if (!best) throw badAnswer('the node has no best block');
+  let imported = 0;
+  for (let number = lightClient.head().header.number + 1; number <= best.signed.header.number; number++) {
+    if (imported >= maxBlocks) return { imported, caughtUp: false };
+    const hash = await getBlockHash(client, number);
+    const info = hash && (await getBlock(client, hash));
+    if (!info) throw badAnswer(`the node does not serve block ${number}`, { number });
+    const { block } = info;
+    if (!equalBytes(listRoot(block.extrinsics), block.header.extrinsicsRoot)) {
+      throw badAnswer(`block ${number}: the extrinsics do not match the extrinsics root`, { number });
+    }
+    if (info.extrinsics.length !== block.extrinsics.length) {
+      throw badAnswer(`block ${number}: receipts do not match the extrinsics`, { number });
+    }
+    const verifiedHash = lightClient.importHeader(block);
+    imported++;
+    await onBlock({
+      hash: verifiedHash,
+      header: lightClient.head().header,
+      extrinsics: block.extrinsics,
+      receipts: info.extrinsics,
+    });
+  }
+  return { imported, caughtUp: true };
+}
+
+/**
+ * A storage value proven against the state root of a header the light client accepted (default: its
+ * head). Undefined: the key is proven absent. A lying node is a LightClientError (InvalidProof).
+ */
+export async function readProven(
+  client: RpcClient,
+  lightClient: LightClient,
+  key: Uint8Array,
+  at: VerifiedHeader = lightClient.head(),
+): Promise<Uint8Array | undefined> {
+  const result = await getStorage(client, key, at.hash);
+  if (!result)
+    throw badAnswer(`the node does not know block ${at.header.number}`, { number: at.header.number });
+  return lightClient.verifyStorage(at.hash, key, result.value, result.proof);
+}
