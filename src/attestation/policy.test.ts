@@ -16,7 +16,13 @@ import {
   policyToJson,
 } from './policy.js';
 import { INTEL_IAS_SIGNING_CA_DER } from './roots/intelRoots.js';
-import type { IasQuoteStatus, TcbStatus, TdxMeasurements, VerifiedEvidence } from './types.js';
+import {
+  type IasQuoteStatus,
+  TCB_STATUSES,
+  type TcbStatus,
+  type TdxMeasurements,
+  type VerifiedEvidence,
+} from './types.js';
 
 const AT = 1_750_000_000;
 const fill = (n: number, v: number) => new Uint8Array(n).fill(v);
@@ -104,15 +110,7 @@ function iasVector(id: string): { evidence: VerifiedEvidence; now: number } {
   return { evidence, now: c.now };
 }
 
-const ALL_TCB: TcbStatus[] = [
-  'UpToDate',
-  'SWHardeningNeeded',
-  'ConfigurationNeeded',
-  'ConfigurationAndSWHardeningNeeded',
-  'OutOfDate',
-  'OutOfDateConfigurationNeeded',
-  'Revoked',
-];
+const ALL_TCB: TcbStatus[] = [...TCB_STATUSES];
 
 describe('evaluatePolicy', () => {
   it('accepts UpToDate with confidence 1 and SWHardeningNeeded with confidence 2 under the defaults', () => {

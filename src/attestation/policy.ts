@@ -88,6 +88,17 @@ const QUOTE_STATUS_CONFIDENCE: Readonly<Record<IasQuoteStatus, number | undefine
   SIGRL_VERSION_MISMATCH: undefined,
 };
 
+/**
+ * The statuses a policy may list: those with a confidence level, in the tables' order. The JSON
+ * policy and the registry's on-chain policy both refuse the others.
+ */
+export const ACCEPTABLE_TCB_STATUSES: readonly TcbStatus[] = withConfidence(TCB_CONFIDENCE);
+export const ACCEPTABLE_QUOTE_STATUSES: readonly IasQuoteStatus[] = withConfidence(QUOTE_STATUS_CONFIDENCE);
+
+function withConfidence<S extends string>(table: Readonly<Record<S, number | undefined>>): S[] {
+  return (Object.keys(table) as S[]).filter((status) => table[status] !== undefined);
+}
+
 /** Phala's SGX_QUOTE_ADVISORY_ID_WHITELIST: a level-3 status with only these stays at level 3. */
 export const CONFIDENCE_BENIGN_ADVISORIES: readonly string[] = [
   'INTEL-SA-00334',
@@ -233,22 +244,6 @@ export function enforcePolicy(evidence: VerifiedEvidence, policy: AttestationPol
 
 // ---- JSON form (CLI --policy FILE, genesis) ----
 
-const ACCEPTABLE_TCB = [
-  'UpToDate',
-  'SWHardeningNeeded',
-  'ConfigurationNeeded',
-  'ConfigurationAndSWHardeningNeeded',
-  'OutOfDate',
-  'OutOfDateConfigurationNeeded',
-] as const;
-const ACCEPTABLE_QUOTE = [
-  'OK',
-  'SW_HARDENING_NEEDED',
-  'CONFIGURATION_NEEDED',
-  'CONFIGURATION_AND_SW_HARDENING_NEEDED',
-  'GROUP_OUT_OF_DATE',
-] as const;
-
 const hexOf = (bytes: number) =>
   z
     .string()
@@ -283,13 +278,13 @@ const defaults = defaultPolicy();
 // Unknown keys are rejected: a misspelt field in a security policy must not be silently ignored.
 const PolicyJson = z.strictObject({
   acceptedTcbStatuses: z
-    .array(z.enum(ACCEPTABLE_TCB))
+    .array(z.enum(ACCEPTABLE_TCB_STATUSES))
     .max(16)
-    .default([...defaults.acceptedTcbStatuses] as (typeof ACCEPTABLE_TCB)[number][]),
+    .default([...defaults.acceptedTcbStatuses]),
   acceptedQuoteStatuses: z
-    .array(z.enum(ACCEPTABLE_QUOTE))
+    .array(z.enum(ACCEPTABLE_QUOTE_STATUSES))
     .max(16)
-    .default([...defaults.acceptedQuoteStatuses] as (typeof ACCEPTABLE_QUOTE)[number][]),
+    .default([...defaults.acceptedQuoteStatuses]),
   advisoryAllowlist: z.array(z.string().min(1).max(64)).max(4096).optional(),
   allowDebug: z.boolean().default(defaults.allowDebug),
   requireSeptVeDisable: z.boolean().default(defaults.requireSeptVeDisable),

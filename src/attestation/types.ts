@@ -4,28 +4,36 @@
 export type TeeType = 'sgx' | 'tdx';
 export type EvidenceKind = 'dcap' | 'ias';
 
-/** Intel's TCB statuses (DCAP) after merging platform and QE status. */
-export type TcbStatus =
-  | 'UpToDate'
-  | 'SWHardeningNeeded'
-  | 'ConfigurationNeeded'
-  | 'ConfigurationAndSWHardeningNeeded'
-  | 'OutOfDate'
-  | 'OutOfDateConfigurationNeeded'
-  | 'Revoked';
+/**
+ * Intel's TCB statuses (DCAP) after merging platform and QE status. The one list every parser,
+ * policy and codec builds on; the registry's SCALE enum uses this order as its index, which is
+ * consensus, so new statuses go at the end.
+ */
+export const TCB_STATUSES = [
+  'UpToDate',
+  'SWHardeningNeeded',
+  'ConfigurationNeeded',
+  'ConfigurationAndSWHardeningNeeded',
+  'OutOfDate',
+  'OutOfDateConfigurationNeeded',
+  'Revoked',
+] as const;
+export type TcbStatus = (typeof TCB_STATUSES)[number];
 
-/** IAS `isvEnclaveQuoteStatus` values. */
-export type IasQuoteStatus =
-  | 'OK'
-  | 'SIGNATURE_INVALID'
-  | 'GROUP_REVOKED'
-  | 'SIGNATURE_REVOKED'
-  | 'KEY_REVOKED'
-  | 'SIGRL_VERSION_MISMATCH'
-  | 'GROUP_OUT_OF_DATE'
-  | 'CONFIGURATION_NEEDED'
-  | 'SW_HARDENING_NEEDED'
-  | 'CONFIGURATION_AND_SW_HARDENING_NEEDED';
+/** IAS `isvEnclaveQuoteStatus` values (IAS API specification rev. 6, section 4.2.1); append-only, as above. */
+export const IAS_QUOTE_STATUSES = [
+  'OK',
+  'SIGNATURE_INVALID',
+  'GROUP_REVOKED',
+  'SIGNATURE_REVOKED',
+  'KEY_REVOKED',
+  'SIGRL_VERSION_MISMATCH',
+  'GROUP_OUT_OF_DATE',
+  'CONFIGURATION_NEEDED',
+  'SW_HARDENING_NEEDED',
+  'CONFIGURATION_AND_SW_HARDENING_NEEDED',
+] as const;
+export type IasQuoteStatus = (typeof IAS_QUOTE_STATUSES)[number];
 
 export interface SgxMeasurements {
   readonly tee: 'sgx';

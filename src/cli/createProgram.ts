@@ -9,6 +9,7 @@ import { registerKeysCommands } from './commands/keys.js';
 import { registerNodeCommand } from './commands/node.js';
 import { registerQueryCommands } from './commands/query.js';
 import { registerTxCommands } from './commands/tx.js';
+import { registerWorkerCommands } from './commands/worker.js';
 
 export const CLI_VERSION = '0.1.0';
 
@@ -22,6 +23,7 @@ export function createProgram(io: OutputSink = processSink): Command {
     .showSuggestionAfterError();
   registerDevnetCommand(program, io);
   registerNodeCommand(program, io);
+  registerWorkerCommands(program, io);
   registerKeysCommands(program, io);
   registerTxCommands(program, io);
   registerQueryCommands(program, io);

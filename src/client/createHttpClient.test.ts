@@ -8,7 +8,7 @@ import { hashExtrinsic, hashHeader, signExtrinsic } from '../codec/chain.js';
 import { RpcError } from '../codec/errors.js';
 import { ed25519FromSeed } from '../codec/keys.js';
 import { createRpcServer, type RpcServer } from '../node/rpc/createRpcServer.js';
-import { createTestChain, type TestChain } from '../node/rpc/createTestChain.js';
+import { createTestChain, type TestChain } from '../node/rpc/testing/createTestChain.js';
 import { createHttpClient } from './createHttpClient.js';
 import { discover } from './discover.js';
 import { getBlock } from './getBlock.js';

@@ -4,7 +4,7 @@ import { signExtrinsic } from '../codec/chain.js';
 import { RpcError } from '../codec/errors.js';
 import { ed25519FromSeed } from '../codec/keys.js';
 import { createRpcServer, type RpcServer } from '../node/rpc/createRpcServer.js';
-import { createTestChain, type TestChain } from '../node/rpc/createTestChain.js';
+import { createTestChain, type TestChain } from '../node/rpc/testing/createTestChain.js';
 import { createWsClient } from './createWsClient.js';
 import type { HeadInfo } from './fromJson.js';
 import { getChainInfo } from './getChainInfo.js';

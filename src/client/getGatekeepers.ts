@@ -12,7 +12,7 @@ export interface GatekeeperSet {
 export async function getGatekeepers(client: RpcClient): Promise<GatekeeperSet> {
   const json = await callRpc(client, 'gatekeeper_getGatekeepers', [], GatekeepersJsonSchema);
   return {
-    gatekeepers: json.gatekeepers.map(hexToBytes),
+    gatekeepers: json.gatekeepers.map((hex) => hexToBytes(hex)),
     masterPubkey: json.masterPubkey === null ? undefined : hexToBytes(json.masterPubkey),
   };
 }

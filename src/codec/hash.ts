@@ -3,7 +3,7 @@
 // use hash-wasm's WebAssembly build: a block commit hashes about fifteen small trie nodes per changed
 // key, and there it is ~4x faster than the fastest pure-JS code we measured (bench/hash.bench.ts).
 import { createBLAKE2b } from 'hash-wasm';
-import { concatBytes, utf8 } from './bytes.js';
+import { utf8 } from './bytes.js';
 
 // One instance, reset per call: JavaScript runs one call at a time and `digest` is synchronous, so
 // calls never interleave.

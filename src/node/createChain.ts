@@ -97,7 +97,7 @@ function genesisBlock(options: ChainOptions, store: ChainStore) {
   };
   const block: Block = { header, signature: new Uint8Array(64), extrinsics: [] };
   const hash = hashHeader(header);
-  const commit: BlockCommit = { hash, block, events: [], outcomes: [], changes, nodes: trie.nodes };
+  const commit: BlockCommit = { hash, block, events: [], outcomes: [], changes, trie };
   return { hash, block, commit };
 }
 
@@ -225,7 +225,7 @@ export function createChain(options: ChainOptions): Chain {
           events: executed.execution.events,
           outcomes: executed.execution.outcomes,
           changes: executed.execution.changes,
-          nodes: executed.nodes,
+          trie: executed.trie,
         },
       };
     },
@@ -346,7 +346,7 @@ export function createChain(options: ChainOptions): Chain {
             events: executed.execution.events,
             outcomes: executed.execution.outcomes,
             changes: executed.execution.changes,
-            nodes: executed.nodes,
+            trie: executed.trie,
           },
         },
         startedAt,

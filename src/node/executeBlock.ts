@@ -4,7 +4,7 @@
 
 import { bytesToHex } from '../codec/bytes.js';
 import { EventCodec, type Header, hashExtrinsic, listRoot } from '../codec/chain.js';
-import { type NodeStore, updateTrie } from '../codec/trie/index.js';
+import { type NodeStore, type TrieUpdate, updateTrie } from '../codec/trie/index.js';
 import type {
   BlockContext,
   BlockExecution,
@@ -36,7 +36,8 @@ export interface ExecutedBlock {
   stateRoot: Uint8Array;
   extrinsicsRoot: Uint8Array;
   eventsRoot: Uint8Array;
-  nodes: { hash: Uint8Array; bytes: Uint8Array }[];
+  /** The state trie update, for the store to write with the block. */
+  trie: TrieUpdate;
 }
 
 export function executeBlock(args: ExecuteBlockArgs): ExecutedBlock {
@@ -80,6 +81,6 @@ export function executeBlock(args: ExecuteBlockArgs): ExecutedBlock {
     stateRoot: update.root,
     extrinsicsRoot: listRoot(included),
     eventsRoot: listRoot(execution.events.map((event) => EventCodec.enc(event))),
-    nodes: update.nodes,
+    trie: update,
   };
 }

@@ -10,7 +10,14 @@ import { after, before, describe, it } from 'node:test';
 import { parseCollateralJson } from '../attestation/collateral.js';
 import { createPcsClient } from './createPcsClient.js';
 import { PcsError } from './errors.js';
-import { loadVector, type Route, startServer, type TestServer, total, type Vector } from './pcsTestServer.js';
+import {
+  loadVector,
+  type Route,
+  startServer,
+  type TestServer,
+  total,
+  type Vector,
+} from './testing/pcsTestServer.js';
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<PcsError> {
   let caught: unknown;

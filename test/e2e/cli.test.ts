@@ -45,7 +45,11 @@ async function startDevnet(
   args: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ child: ChildProcess; rpcUrl: string; dataDir: string }> {
-  const child = startCli(['devnet', '--rpc-port', '0', '--block-time', '200', '--json', ...args], env);
+  // The node alone: these tests count extrinsics per block and race no worker for alice's nonce.
+  const child = startCli(
+    ['devnet', '--rpc-port', '0', '--block-time', '200', '--json', '--no-workers', ...args],
+    env,
+  );
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk) => {

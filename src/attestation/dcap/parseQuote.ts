@@ -5,10 +5,10 @@
 // not fully support is a typed rejection, never a best effort.
 import { equalBytes } from '../../codec/bytes.js';
 import { AttestationError, type AttestationErrorCode } from '../errors.js';
+import { parseSgxReportBody, SGX_REPORT_BODY_LENGTH, type SgxReportBody } from '../sgxReportBody.js';
 import type { TeeType } from '../types.js';
 
 export const HEADER_LENGTH = 48;
-export const SGX_REPORT_LENGTH = 384;
 export const TD10_REPORT_LENGTH = 584;
 export const TD15_REPORT_LENGTH = 648;
 const TEE_SGX = 0x00000000;
@@ -22,20 +22,6 @@ const CERT_QE_REPORT = 6;
 export const INTEL_QE_VENDOR_ID = Uint8Array.from([
   0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9, 0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07,
 ]);
-
-export interface SgxReportBody {
-  readonly kind: 'sgx';
-  /** The 384 bytes as signed (the QE report signature covers exactly these). */
-  readonly raw: Uint8Array;
-  readonly cpuSvn: Uint8Array;
-  readonly miscSelect: number;
-  readonly attributes: Uint8Array; // 16
-  readonly mrEnclave: Uint8Array;
-  readonly mrSigner: Uint8Array;
-  readonly isvProdId: number;
-  readonly isvSvn: number;
-  readonly reportData: Uint8Array; // 64
-}
 
 export interface TdReportBody {
   readonly kind: 'tdx';
@@ -136,31 +122,6 @@ function fail(code: AttestationErrorCode, message: string, details: Record<strin
   throw new AttestationError(code, message, details);
 }
 
-function u16le(bytes: Uint8Array, at: number): number {
-  return bytes[at]! | (bytes[at + 1]! << 8);
-}
-
-function u32le(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
-}
-
-/** SGX REPORT body (Intel SDM vol. 3D, 38.15 "REPORT"), 384 bytes. */
-export function parseSgxReportBody(raw: Uint8Array): SgxReportBody {
-  if (raw.length !== SGX_REPORT_LENGTH) fail('MalformedQuote', `SGX report is ${raw.length} bytes`);
-  return {
-    kind: 'sgx',
-    raw,
-    cpuSvn: raw.subarray(0, 16),
-    miscSelect: u32le(raw, 16),
-    attributes: raw.subarray(48, 64),
-    mrEnclave: raw.subarray(64, 96),
-    mrSigner: raw.subarray(128, 160),
-    isvProdId: u16le(raw, 256),
-    isvSvn: u16le(raw, 258),
-    reportData: raw.subarray(320, 384),
-  };
-}
-
 /** TD report body (TDX DCAP Quoting Library API, A.3.2 "TD Quote Body"; 1.5 adds two fields). */
 export function parseTdReportBody(raw: Uint8Array): TdReportBody {
   if (raw.length !== TD10_REPORT_LENGTH && raw.length !== TD15_REPORT_LENGTH) {
@@ -225,7 +186,7 @@ export function parseQuote(bytes: Uint8Array): Quote {
     const expected =
       tee === 'sgx'
         ? bodyType === 1
-          ? SGX_REPORT_LENGTH
+          ? SGX_REPORT_BODY_LENGTH
           : undefined
         : bodyType === 2
           ? TD10_REPORT_LENGTH
@@ -237,9 +198,9 @@ export function parseQuote(bytes: Uint8Array): Quote {
     if (bodySize !== expected)
       fail('MalformedQuote', `body type ${bodyType} has size ${bodySize}, expected ${expected}`);
     const raw = r.take(bodySize, 'body');
-    body = tee === 'sgx' ? parseSgxReportBody(raw) : parseTdReportBody(raw);
+    body = tee === 'sgx' ? parseSgxReportBody(raw, 'MalformedQuote') : parseTdReportBody(raw);
   } else if (tee === 'sgx') {
-    body = parseSgxReportBody(r.take(SGX_REPORT_LENGTH, 'body'));
+    body = parseSgxReportBody(r.take(SGX_REPORT_BODY_LENGTH, 'body'), 'MalformedQuote');
   } else {
     body = parseTdReportBody(r.take(TD10_REPORT_LENGTH, 'body'));
   }
@@ -287,7 +248,7 @@ interface QeReportData {
 }
 
 function readQeReportData(r: Reader): QeReportData {
-  const qeReport = parseSgxReportBody(r.take(SGX_REPORT_LENGTH, 'QE report'));
+  const qeReport = parseSgxReportBody(r.take(SGX_REPORT_BODY_LENGTH, 'QE report'), 'MalformedQuote');
   const qeReportSignature = r.take(64, 'QE report signature');
   const qeAuthData = r.take(r.u16('QE auth data size'), 'QE auth data');
   const type = r.u16('certification data type');

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { hexToBytes } from '../../codec/bytes.js';
 import { AttestationError } from '../errors.js';
-import type { TcbStatus } from '../types.js';
+import { TCB_STATUSES, type TcbStatus } from '../types.js';
 
 export interface TcbLevel {
   readonly sgxComponents: readonly number[]; // 16
@@ -45,16 +45,6 @@ export interface TcbInfo {
   readonly tdxModule?: TdxModule;
   readonly tdxModuleIdentities?: readonly TdxModuleIdentity[];
 }
-
-const TCB_STATUSES = [
-  'UpToDate',
-  'SWHardeningNeeded',
-  'ConfigurationNeeded',
-  'ConfigurationAndSWHardeningNeeded',
-  'OutOfDate',
-  'OutOfDateConfigurationNeeded',
-  'Revoked',
-] as const;
 
 export const isoDate = z
   .string()

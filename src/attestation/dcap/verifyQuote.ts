@@ -7,6 +7,7 @@ import { createHash, createPublicKey, type KeyObject, verify as verifySignature 
 import { equalBytes } from '../../codec/bytes.js';
 import type { Collateral } from '../collateral.js';
 import { AttestationError } from '../errors.js';
+import { isSgxDebug, type SgxReportBody, toSgxMeasurements } from '../sgxReportBody.js';
 import type { Measurements, VerifiedEvidence } from '../types.js';
 import { createCertificateCache, type ParseCertificate } from '../x509/createCertificateCache.js';
 import { type ParsedCertificate, parseCertificate } from '../x509/parseCertificate.js';
@@ -14,7 +15,7 @@ import { isRevoked } from '../x509/parseCrl.js';
 import { parseSgxExtensions, type SgxExtensions } from '../x509/parseSgxExtensions.js';
 import type { VerifiedChain } from '../x509/verifyCertificateChain.js';
 import { evaluateTcb, expectedTdxModule, matchQeTcbLevel } from './evaluateTcb.js';
-import { parseQuote, type Quote, type SgxReportBody } from './parseQuote.js';
+import { parseQuote, type Quote } from './parseQuote.js';
 import {
   chainWindow,
   checkNotRevokedByRoot,
@@ -335,8 +336,8 @@ function verifyPrepared(
     quoteVersion: quote.version,
     tcbStatus: verdict.status,
     advisoryIds: verdict.advisoryIds,
-    // SGX ATTRIBUTES.DEBUG is bit 1 (SDM 38.7.1); TDX TDATTRIBUTES.DEBUG is bit 0 (TDX module ABI).
-    debug: body.kind === 'sgx' ? (body.attributes[0]! & 0x02) !== 0 : (body.tdAttributes[0]! & 0x01) !== 0,
+    // TDX TDATTRIBUTES.DEBUG is bit 0 (TDX module ABI).
+    debug: body.kind === 'sgx' ? isSgxDebug(body.attributes) : (body.tdAttributes[0]! & 0x01) !== 0,
     measurements: measurementsOf(quote),
     reportData: body.reportData.slice(),
     fmspc: pck.sgx.fmspc.slice(),
@@ -388,17 +389,7 @@ export function p256FromRaw(raw: Uint8Array): KeyObject | undefined {
 
 function measurementsOf(quote: Quote): Measurements {
   const b = quote.body;
-  if (b.kind === 'sgx') {
-    return {
-      tee: 'sgx',
-      mrEnclave: b.mrEnclave.slice(),
-      mrSigner: b.mrSigner.slice(),
-      isvProdId: b.isvProdId,
-      isvSvn: b.isvSvn,
-      attributes: b.attributes.slice(),
-      miscSelect: b.miscSelect,
-    };
-  }
+  if (b.kind === 'sgx') return toSgxMeasurements(b);
   return {
     tee: 'tdx',
     mrTd: b.mrTd.slice(),

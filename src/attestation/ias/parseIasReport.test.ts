@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { bytesToHex, utf8 } from '../../codec/bytes.js';
 import { AttestationError } from '../errors.js';
-import { EPID_QUOTE_BODY_LENGTH, isSgxDebug, parseEpidQuoteBody } from './parseEpidQuoteBody.js';
+import { isSgxDebug } from '../sgxReportBody.js';
+import { EPID_QUOTE_BODY_LENGTH, parseEpidQuoteBody } from './parseEpidQuoteBody.js';
 import { parseIasReport, parseIasTimestamp } from './parseIasReport.js';
 
 // A quote body laid out by hand from sgx_quote.h / sgx_report.h offsets.

@@ -4,21 +4,8 @@
 import { z } from 'zod';
 import { fromUtf8 } from '../../codec/bytes.js';
 import { AttestationError } from '../errors.js';
-import type { IasQuoteStatus } from '../types.js';
+import { IAS_QUOTE_STATUSES, type IasQuoteStatus } from '../types.js';
 import { type EpidQuoteBody, parseEpidQuoteBody } from './parseEpidQuoteBody.js';
-
-export const IAS_QUOTE_STATUSES = [
-  'OK',
-  'SIGNATURE_INVALID',
-  'GROUP_REVOKED',
-  'SIGNATURE_REVOKED',
-  'KEY_REVOKED',
-  'SIGRL_VERSION_MISMATCH',
-  'GROUP_OUT_OF_DATE',
-  'CONFIGURATION_NEEDED',
-  'SW_HARDENING_NEEDED',
-  'CONFIGURATION_AND_SW_HARDENING_NEEDED',
-] as const satisfies readonly IasQuoteStatus[];
 
 // Real reports are about 1-3 KB; the bound keeps a hostile body cheap to reject.
 const MAX_REPORT_BYTES = 64 * 1024;

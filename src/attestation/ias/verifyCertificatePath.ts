@@ -2,6 +2,14 @@
 // two-level Intel PKI): each certificate signed by the next, ending at a pinned root, every one
 // valid at `at`, every issuer a CA. Trust comes from the pinned DER alone; a root that the
 // presented chain carries is used only if it is byte-identical to a pinned one.
+//
+// Why not ../x509/verifyCertificateChain.ts (the DCAP PCK chain check): its semantics differ where it
+// matters here. It also anchors on a presented root that merely has a pinned root's name and key
+// (not pinned by DER); it accepts a chain that is only the pinned root, where this refuses the CA
+// presented as the signing certificate; it requires every presented certificate to sit on one path,
+// where this ignores extras in the header; and it works on its own DER parser's ParsedCertificate,
+// which would change which malformed headers fail and with which code. Wrapping it to restore all of
+// that would be longer than this file.
 import type { X509Certificate } from 'node:crypto';
 import { equalBytes } from '../../codec/bytes.js';
 import { AttestationError } from '../errors.js';

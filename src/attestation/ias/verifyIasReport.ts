@@ -3,8 +3,8 @@
 // before any field of the body is believed (IAS API specification rev. 6, section 4.2.1).
 import { constants, verify as cryptoVerify, type X509Certificate } from 'node:crypto';
 import { AttestationError } from '../errors.js';
+import { isSgxDebug, toSgxMeasurements } from '../sgxReportBody.js';
 import type { VerifiedEvidence } from '../types.js';
-import { isSgxDebug, toSgxMeasurements } from './parseEpidQuoteBody.js';
 import { parseIasReport } from './parseIasReport.js';
 import { parseDerCertificate, parseIasSigningChain } from './parseIasSigningChain.js';
 import { verifyCertificatePath } from './verifyCertificatePath.js';

@@ -1,5 +1,5 @@
 // The `attest` actions run in-process with an output sink; the network is a local PCCS-shaped
-// server (src/pcs/pcsTestServer.ts) and the clock is injected.
+// server (src/pcs/testing/pcsTestServer.ts) and the clock is injected.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { loadVector, startServer, type TestServer } from '../../pcs/pcsTestServer.js';
+import { loadVector, startServer, type TestServer } from '../../pcs/testing/pcsTestServer.js';
 import {
   type AttestVerifyOptions,
   registerAttestCommands,

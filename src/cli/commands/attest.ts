@@ -5,7 +5,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type Collateral, parseCollateralJson } from '../../attestation/collateral.js';
-import { readPckInfo } from '../../attestation/dcap/readPckInfo.js';
 import { verifyQuote } from '../../attestation/dcap/verifyQuote.js';
 import { AttestationError } from '../../attestation/errors.js';
 import { parsePemCertificates } from '../../attestation/ias/parseIasSigningChain.js';
@@ -19,12 +18,10 @@ import {
 import { INTEL_IAS_SIGNING_CA_DER, INTEL_SGX_ROOT_CA_DER } from '../../attestation/roots/intelRoots.js';
 import type { SimTcbOutcome } from '../../attestation/sim/index.js';
 import { createSimPki, createSimQuote } from '../../attestation/sim/index.js';
-import type { VerifiedEvidence } from '../../attestation/types.js';
+import { TCB_STATUSES, type VerifiedEvidence } from '../../attestation/types.js';
 import { bytesToHex, hexToBytes } from '../../codec/bytes.js';
 import { PhalanxError } from '../../codec/errors.js';
-import { createPcsClient } from '../../pcs/createPcsClient.js';
 import {
-  defaultCacheDir,
   EXIT_OK,
   EXIT_REJECTED,
   EXIT_USAGE,
@@ -35,6 +32,7 @@ import {
   readInputFile,
   UsageError,
 } from './cliSupport.js';
+import { fetchQuoteCollateral } from './fetchQuoteCollateral.js';
 
 export interface AttestVerifyOptions {
   readonly quote?: string;
@@ -211,18 +209,7 @@ async function obtainEvidence(
       if (collateralFile !== undefined) {
         collateral = await readCollateralFile(collateralFile);
       } else {
-        const info = readPckInfo(quote);
-        const client = createPcsClient({
-          ...(opts.pccsUrl !== undefined && { baseUrl: opts.pccsUrl }),
-          cacheDir: opts.cacheDir ?? defaultCacheDir(),
-          ...(deps.fetch !== undefined && { fetch: deps.fetch }),
-        });
-        collateral = await client.getCollateral({
-          tee: info.tee,
-          fmspc: bytesToHex(info.fmspc),
-          ca: info.ca,
-          at,
-        });
+        ({ collateral } = await fetchQuoteCollateral(quote, opts, at, deps));
       }
       return verifyQuote(quote, collateral, { trusted: { roots }, at });
     };
@@ -296,16 +283,7 @@ export interface SimQuoteOptions {
   readonly json?: boolean;
 }
 
-const SIM_TCB_OUTCOMES: readonly SimTcbOutcome[] = [
-  'UpToDate',
-  'SWHardeningNeeded',
-  'ConfigurationNeeded',
-  'ConfigurationAndSWHardeningNeeded',
-  'OutOfDate',
-  'OutOfDateConfigurationNeeded',
-  'Revoked',
-  'NotSupported',
-];
+const SIM_TCB_OUTCOMES: readonly SimTcbOutcome[] = [...TCB_STATUSES, 'NotSupported'];
 
 /** The seed used when none is given: every developer gets the same sim root, which devnets pin. */
 export const DEFAULT_SIM_SEED_HEX = bytesToHex(Buffer.from('phalanx-sim-insecure-default-seed', 'utf8'));

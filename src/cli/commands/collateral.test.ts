@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadVector, startServer, type TestServer } from '../../pcs/pcsTestServer.js';
+import { loadVector, startServer, type TestServer } from '../../pcs/testing/pcsTestServer.js';
 import type { OutputSink } from './cliSupport.js';
 import { runCollateralFetch } from './collateral.js';
 

@@ -3,13 +3,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { collateralToJson } from '../../attestation/collateral.js';
-import { readPckInfo } from '../../attestation/dcap/readPckInfo.js';
 import { bytesToHex } from '../../codec/bytes.js';
 import { PhalanxError } from '../../codec/errors.js';
-import { createPcsClient } from '../../pcs/createPcsClient.js';
 import type { CommandDeps } from './attest.js';
 import {
-  defaultCacheDir,
   EXIT_OK,
   EXIT_REJECTED,
   EXIT_USAGE,
@@ -20,6 +17,7 @@ import {
   readInputFile,
   UsageError,
 } from './cliSupport.js';
+import { fetchQuoteCollateral } from './fetchQuoteCollateral.js';
 
 export interface CollateralFetchOptions {
   readonly quote?: string;
@@ -44,16 +42,9 @@ export async function runCollateralFetch(
     let json: Record<string, string>;
     let summary: { tee: string; fmspc: string; ca: string };
     try {
-      const info = readPckInfo(quote);
+      const { info, collateral } = await fetchQuoteCollateral(quote, opts, at, deps);
       summary = { tee: info.tee, fmspc: bytesToHex(info.fmspc), ca: info.ca };
-      const client = createPcsClient({
-        ...(opts.pccsUrl !== undefined && { baseUrl: opts.pccsUrl }),
-        cacheDir: opts.cacheDir ?? defaultCacheDir(),
-        ...(deps.fetch !== undefined && { fetch: deps.fetch }),
-      });
-      json = collateralToJson(
-        await client.getCollateral({ tee: info.tee, fmspc: summary.fmspc, ca: info.ca, at }),
-      );
+      json = collateralToJson(collateral);
     } catch (error) {
       if (!(error instanceof PhalanxError)) throw error;
       if (opts.json)

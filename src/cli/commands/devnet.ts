@@ -1,7 +1,15 @@
-// `phalanx devnet`: a local development network in one command. For now one sealing node on the
-// development genesis (dev accounts funded, alice the authority and sudo key); later issues add a
-// gatekeeper and sim workers. Each part is a `DevnetService` that the devnet starts in order and
-// stops in reverse, so those become more entries in `startDevnet`, each a child process.
+// `phalanx devnet`: a local development network in one command: a sealing node on the development
+// genesis (dev accounts funded, alice the authority and sudo key, the devnet's INSECURE sim root
+// trusted) serving RPC and the dashboard, plus a gatekeeper and sim workers, each its own
+// `phalanx worker` process. Each part is a `DevnetService`, started in order and stopped in reverse.
+//
+// Decisions (ARCHITECTURE.md): the node runs inside the devnet process (the devnet is the node's
+// process; it needs the node's address before it can start anyone else), the workers are child
+// processes of the same CLI entry. A child that exits unexpectedly is reported on stderr and
+// restarted on the same data folder (so with the same sealed identity); one that keeps failing
+// right after start is given up on. Children's PIDs are kept in <data>/devnet-pids.json and their
+// logs in <data>/logs/.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -12,11 +20,36 @@ import { toHex } from '../../codec/bytes.js';
 import { DEV_ACCOUNT_NAMES, devKeypair } from '../../codec/devKeys.js';
 import { runNode } from '../../node/runNode.js';
 import { createDevGenesisConfig, DEV_ENDOWMENT } from '../../runtime/index.js';
+import { loadOrCreateSimPki } from '../../worker/host/loadOrCreateSimPki.js';
 import { dashboardDir, defaultDataDir } from '../dataDirs.js';
 import { formatAmount, runAction, toJsonText } from '../output.js';
 import { DEFAULT_RPC_PORT } from '../rpcUrl.js';
+import {
+  killNow,
+  type SupervisedProcess,
+  type SupervisorEvent,
+  superviseProcess,
+} from '../superviseProcess.js';
+import { watchDevnetWorkers } from '../watchDevnetWorkers.js';
 import { type OutputSink, processSink, UsageError } from './cliSupport.js';
 import { parseBlockTime, parsePort } from './node.js';
+
+/** Operator accounts of the devnet's processes: alice (sudo) and bob stay free for the user. */
+export const DEVNET_GATEKEEPER_OPERATOR = 'charlie';
+const WORKER_OPERATORS = ['dave', 'eve', 'ferdie'] as const;
+export const DEFAULT_DEVNET_WORKERS = 3;
+/** More workers than funded operators share operators; their hosts retry the nonce races. */
+const MAX_DEVNET_WORKERS = 32;
+export const DEVNET_PIDS_FILE = 'devnet-pids.json';
+
+/** The argv that runs this same `phalanx` entry again: bin/phalanx.js, or `--import tsx src/cli/main.ts`. */
+export function selfCommand(): { command: string; prefix: string[] } {
+  const entry = process.argv[1];
+  if (entry === undefined) throw new Error('cannot tell which script runs the phalanx CLI');
+  // A debugger flag would make every child fight for the same inspector port.
+  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--inspect'));
+  return { command: process.execPath, prefix: [...execArgv, entry] };
+}
 
 export interface DevnetOptions {
   dataDir?: string;
@@ -25,6 +58,8 @@ export interface DevnetOptions {
   blockTime?: string;
   logLevel?: string;
   json?: boolean;
+  /** `--workers N` gives a string; `--no-workers` gives false. */
+  workers?: string | boolean;
 }
 
 export interface DevnetService {
@@ -38,7 +73,11 @@ export interface Devnet {
   wsUrl: string;
   chain: string;
   genesisHash: Uint8Array;
+  /** Where the dashboard is served (the RPC port), if the package has one. */
+  dashboardUrl: string | undefined;
   services: DevnetService[];
+  /** The gatekeeper and worker processes, by name (gatekeeper, worker-1, ...). */
+  processes: SupervisedProcess[];
   /** Stops the services in reverse order; a --tmp data folder is removed. Idempotent. */
   close(): Promise<void>;
 }
@@ -49,10 +88,17 @@ export async function startDevnet(options: {
   rpcPort: number;
   blockIntervalMs: number;
   logLevel: string;
+  /** Sim workers besides the gatekeeper; undefined: node only (no gatekeeper either). */
+  workers?: number;
+  /** Lines for humans about the devnet's children (default: stderr). */
+  report?: (line: string) => void;
 }): Promise<Devnet> {
   // Logs go to stderr: stdout carries the addresses that scripts and tests read.
   const logger = pino({ level: options.logLevel }, pino.destination(2));
+  const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
   const services: DevnetService[] = [];
+  const processes: SupervisedProcess[] = [];
+  const killOnExit = () => killNow(processes);
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -61,15 +107,20 @@ export async function startDevnet(options: {
           .close()
           .catch((error: unknown) => logger.error({ err: error, service: service.name }, 'stop failed'));
       }
+      process.off('exit', killOnExit);
       if (options.removeDataDir) await rm(options.dataDir, { recursive: true, force: true });
     })();
     return closing;
   };
   try {
+    // INSECURE: the sim PKI every devnet worker quotes under; the genesis trusts its root. Kept in
+    // the data folder, so a persisted devnet keeps the same genesis.
+    const simMachineDir = join(options.dataDir, 'sim-machine');
+    const simPki = loadOrCreateSimPki(simMachineDir, Math.floor(Date.now() / 1000));
     const staticDir = dashboardDir();
     const node = await runNode({
       dataDir: join(options.dataDir, 'node'),
-      genesis: createDevGenesisConfig(),
+      genesis: loadOrCreateGenesis(options.dataDir, simPki.rootCertDer),
       role: { kind: 'solo', authoritySeed: devKeypair('alice').secretSeed },
       blockIntervalMs: options.blockIntervalMs,
       rpcPort: options.rpcPort,
@@ -78,19 +129,140 @@ export async function startDevnet(options: {
       ...(staticDir ? { staticDir } : {}),
     });
     services.push({ name: 'node', close: () => node.close() });
+
+    if (options.workers !== undefined) {
+      let lastWatchError: string | undefined;
+      const watch = watchDevnetWorkers({
+        rpcUrl: node.rpcUrl,
+        sudo: devKeypair('alice'),
+        gatekeeperOperator: devKeypair(DEVNET_GATEKEEPER_OPERATOR).publicKey,
+        expectedWorkers: options.workers + 1,
+        report,
+        onError: (error) => {
+          // Once per distinct failure, not once per block.
+          const message = (error as Error).message ?? String(error);
+          if (message === lastWatchError) return;
+          lastWatchError = message;
+          logger.warn({ err: error }, 'devnet watch failed; retrying every block');
+        },
+      });
+      const unsubscribe = node.node.subscribeNewHeads((head) => watch.onHead(head.signed.header.number));
+      services.push({
+        name: 'watch',
+        close: async () => {
+          unsubscribe();
+          await watch.stop();
+        },
+      });
+
+      const logDir = join(options.dataDir, 'logs');
+      mkdirSync(logDir, { recursive: true });
+      const pidsFile = join(options.dataDir, DEVNET_PIDS_FILE);
+      const writePids = () => {
+        const children = Object.fromEntries(
+          processes.map((p) => [p.name, { pid: p.pid ?? null, dataDir: join(options.dataDir, p.name) }]),
+        );
+        // Written whole and renamed, so a reader never sees half a file.
+        writeFileSync(`${pidsFile}.tmp`, `${JSON.stringify({ devnet: process.pid, children }, null, 2)}\n`);
+        renameSync(`${pidsFile}.tmp`, pidsFile);
+      };
+      const onEvent = (event: SupervisorEvent) => {
+        if (event.kind === 'exited') {
+          const how = event.signal ? `signal ${event.signal}` : `exit code ${event.code}`;
+          report(`${event.name} (pid ${event.pid}) exited unexpectedly (${how})`);
+        } else if (event.kind === 'restarting') {
+          report(`restarting ${event.name} in ${event.inMs} ms (same data folder, same identity)`);
+        } else if (event.kind === 'gaveUp') {
+          report(
+            `${event.name} failed ${event.failures} times right after starting; not restarting it (see logs/${event.name}.log)`,
+          );
+        } else if (event.restarts > 0) {
+          report(`${event.name} restarted (pid ${event.pid})`);
+        }
+        // During start-up the list is still being filled; the last start writes the full file.
+        if (processes.some((p) => p.name === event.name)) writePids();
+      };
+      const { command, prefix } = selfCommand();
+      const children = [
+        { name: 'gatekeeper', operator: DEVNET_GATEKEEPER_OPERATOR, gatekeeper: true },
+        ...Array.from({ length: options.workers }, (_, i) => ({
+          name: `worker-${i + 1}`,
+          operator: WORKER_OPERATORS[i % WORKER_OPERATORS.length]!,
+          gatekeeper: false,
+        })),
+      ];
+      // Kill what is left if the devnet itself dies (an uncaught error): the children are in their
+      // own process group and would otherwise outlive it.
+      process.on('exit', killOnExit);
+      for (const child of children) {
+        const supervised = superviseProcess({
+          name: child.name,
+          command,
+          args: [
+            ...prefix,
+            'worker',
+            '--tee',
+            'sim',
+            '--rpc',
+            node.rpcUrl,
+            '--data-dir',
+            join(options.dataDir, child.name),
+            '--sim-machine-dir',
+            simMachineDir,
+            '--dev',
+            child.operator,
+            '--log-level',
+            options.logLevel === 'warn' ? 'info' : options.logLevel,
+            ...(child.gatekeeper ? ['--gatekeeper'] : []),
+          ],
+          logFile: join(logDir, `${child.name}.log`),
+          onEvent,
+        });
+        processes.push(supervised);
+        services.push({ name: child.name, close: () => supervised.stop() });
+      }
+      writePids();
+    }
     return {
       dataDir: options.dataDir,
       rpcUrl: node.rpcUrl,
       wsUrl: node.wsUrl,
       chain: node.node.chainName,
       genesisHash: node.node.genesisHash,
+      dashboardUrl: staticDir ? `${node.rpcUrl}/` : undefined,
       services,
+      processes,
       close,
     };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/**
+ * The devnet's genesis config, written on first start and read back after: the sim root's DER is
+ * not reproducible from the sim PKI file (its self-signature is randomised), so rebuilding the
+ * config would give another genesis hash and the kept chain would no longer open.
+ */
+function loadOrCreateGenesis(dataDir: string, simRootDer: Uint8Array): unknown {
+  const file = join(dataDir, 'genesis.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  const genesis = createDevGenesisConfig({ simRoots: [simRootDer] });
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(genesis, null, 2)}\n`);
+  return genesis;
+}
+
+/** `--workers N` / `--no-workers` -> workers besides the gatekeeper, or undefined for none at all. */
+export function parseWorkers(value: string | boolean | undefined): number | undefined {
+  if (value === false) return undefined;
+  if (value === undefined || value === true) return DEFAULT_DEVNET_WORKERS;
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count > MAX_DEVNET_WORKERS) {
+    throw new UsageError(`--workers: expected 0-${MAX_DEVNET_WORKERS}, got "${value}"`);
+  }
+  return count;
 }
 
 function describeDevnet(devnet: Devnet, tmp: boolean): string {
@@ -101,15 +273,26 @@ function describeDevnet(devnet: Devnet, tmp: boolean): string {
     (name) => `    ${name.padEnd(8)} ${encodeAddress(devKeypair(name).publicKey)}`,
   );
   const bob = encodeAddress(devKeypair('bob').publicKey);
+  const processes = devnet.processes.map(
+    (p) => `    ${p.name.padEnd(11)} pid ${p.pid ?? '?'}  log ${join(shownDir, 'logs', `${p.name}.log`)}`,
+  );
   return [
     `Phalanx devnet "${devnet.chain}" is running.`,
+    `  dashboard: ${devnet.dashboardUrl ?? '(not in this package)'}`,
     `  rpc:     ${devnet.rpcUrl}`,
     `  ws:      ${devnet.wsUrl}`,
     `  genesis: ${toHex(devnet.genesisHash)}`,
     `  data:    ${shownDir}${tmp ? ' (temporary, removed on exit)' : ' (kept across runs; --tmp for a throwaway chain)'}`,
     `  development accounts, ${formatAmount(DEV_ENDOWMENT)} each at genesis (anyone can sign as them):`,
     ...accounts,
+    ...(processes.length > 0
+      ? [
+          `  sim workers (INSECURE simulated TEE; gatekeeper operated by ${DEVNET_GATEKEEPER_OPERATOR}, added by sudo once registered):`,
+          ...processes,
+        ]
+      : ['  no workers (--no-workers)']),
     'Try:',
+    `  phalanx query workers --rpc ${devnet.rpcUrl}`,
     `  phalanx tx balances transfer --dev alice --to ${bob} --amount 1PHX --wait --rpc ${devnet.rpcUrl}`,
     `  phalanx query account ${bob} --rpc ${devnet.rpcUrl}`,
     'Stop with Ctrl-C.',
@@ -123,6 +306,7 @@ export async function runDevnet(options: DevnetOptions, io: OutputSink): Promise
       throw new UsageError('give --tmp or --data-dir, not both');
     const rpcPort = parsePort(options.rpcPort, DEFAULT_RPC_PORT);
     const blockIntervalMs = parseBlockTime(options.blockTime, 500);
+    const workers = parseWorkers(options.workers);
     const dataDir = options.tmp
       ? await mkdtemp(join(tmpdir(), 'phalanx-devnet-'))
       : (options.dataDir ?? defaultDataDir('devnet'));
@@ -132,6 +316,8 @@ export async function runDevnet(options: DevnetOptions, io: OutputSink): Promise
       rpcPort,
       blockIntervalMs,
       logLevel: options.logLevel ?? 'warn',
+      report: (line) => io.err(line),
+      ...(workers === undefined ? {} : { workers }),
     });
     const stopped = new Promise<void>((resolve) => {
       const onSignal = () => {
@@ -148,6 +334,8 @@ export async function runDevnet(options: DevnetOptions, io: OutputSink): Promise
             {
               rpcUrl: devnet.rpcUrl,
               wsUrl: devnet.wsUrl,
+              dashboardUrl: devnet.dashboardUrl ?? null,
+              pidsFile: devnet.processes.length > 0 ? join(devnet.dataDir, DEVNET_PIDS_FILE) : null,
               chain: devnet.chain,
               genesisHash: devnet.genesisHash,
               dataDir: devnet.dataDir,
@@ -165,12 +353,16 @@ export async function runDevnet(options: DevnetOptions, io: OutputSink): Promise
 export function registerDevnetCommand(program: Command, io: OutputSink = processSink): void {
   program
     .command('devnet')
-    .description('run a local development chain with funded development accounts')
+    .description(
+      'run a local development network: a node with the dashboard, a gatekeeper and sim workers (INSECURE sim TEE)',
+    )
     .option('--data-dir <dir>', 'where the chain is kept (default $PHALANX_HOME/devnet or .phalanx/devnet)')
     .option('--tmp', 'use a throwaway data folder, removed on exit')
     .option('--rpc-port <port>', `JSON-RPC/WebSocket port, 0 for any free one (default ${DEFAULT_RPC_PORT})`)
     .option('--block-time <ms>', 'block interval in milliseconds (default 500)')
     .option('--log-level <level>', 'pino log level for stderr (default warn)')
+    .option('--workers <n>', `sim workers besides the gatekeeper (default ${DEFAULT_DEVNET_WORKERS})`)
+    .option('--no-workers', 'run the node alone: no gatekeeper, no workers')
     .option('--json', 'print the addresses as one JSON line')
     .action(async (options: DevnetOptions) => {
       process.exitCode = await runDevnet(options, io);

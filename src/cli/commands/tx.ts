@@ -1,5 +1,6 @@
 // `phalanx tx <module> <call>`: build a call, sign it with the account's next nonce and submit it;
-// with --wait, follow the chain until a block includes it and report the outcome.
+// with --wait, follow the chain until a block includes it and report the outcome. Governance calls
+// (the policy, the gatekeeper set) go inside `governance.sudo`, signed by the sudo key.
 import type { Command } from 'commander';
 import { createHttpClient } from '../../client/createHttpClient.js';
 import { createWsClient } from '../../client/createWsClient.js';
@@ -14,10 +15,16 @@ import { toHex } from '../../codec/bytes.js';
 import { type Call, signExtrinsic } from '../../codec/chain.js';
 import type { Keypair } from '../../codec/keys.js';
 import { balancesCalls } from '../../runtime/balances/types.js';
+import { gatekeeperCalls } from '../../runtime/gatekeeper/types.js';
+import { governanceCalls } from '../../runtime/governance/types.js';
+import { policyFromJson, registryPolicySchema } from '../../runtime/registry/genesis.js';
+import { findPolicyProblem } from '../../runtime/registry/policy.js';
+import { registryCalls } from '../../runtime/registry/types.js';
 import { parseAmount, runAction, toJsonText } from '../output.js';
+import { parseWorkerPubkey } from '../parseWorkerPubkey.js';
 import { resolveSigner } from '../resolveSigner.js';
 import { defaultRpcUrl, toHttpUrl, toWsUrl } from '../rpcUrl.js';
-import { EXIT_REJECTED, type OutputSink, processSink, UsageError } from './cliSupport.js';
+import { EXIT_REJECTED, type OutputSink, processSink, readInputFile, UsageError } from './cliSupport.js';
 
 export interface TxOptions {
   key?: string;
@@ -63,16 +70,22 @@ export async function submitCall(
     const inclusion = await waitForExtrinsic(ws, hash, {
       fromNumber,
     });
-    const failed = inclusion.outcome !== null && !inclusion.outcome.ok;
+    // `governance.sudo` itself succeeds when its inner call fails; the Sudid event carries why.
+    const sudid = inclusion.events.find((e) => e.module === 'governance' && e.name === 'Sudid');
+    const innerError =
+      sudid && sudid.fields.ok === false ? describeDispatchError(sudid.fields.error) : undefined;
+    const failed = (inclusion.outcome !== null && !inclusion.outcome.ok) || innerError !== undefined;
     if (options.json) {
       io.out(toJsonText({ hash, nonce: account.nonce, ...inclusion }));
     } else {
       const outcome =
         inclusion.outcome === null
           ? 'outcome unknown'
-          : inclusion.outcome.ok
-            ? 'success'
-            : `failed: ${inclusion.outcome.error.module}.${inclusion.outcome.error.error}`;
+          : !inclusion.outcome.ok
+            ? `failed: ${inclusion.outcome.error.module}.${inclusion.outcome.error.error}`
+            : innerError !== undefined
+              ? `sudo call failed: ${innerError}`
+              : 'success';
       io.out(
         `included ${toHex(hash)} in block #${inclusion.blockNumber} (${toHex(inclusion.blockHash)}): ${outcome}`,
       );
@@ -83,6 +96,14 @@ export async function submitCall(
   } finally {
     await client.close();
   }
+}
+
+/** `{ module, error }` of a decoded DispatchError, as `module.Error`. */
+function describeDispatchError(error: unknown): string {
+  if (error !== null && typeof error === 'object' && 'module' in error && 'error' in error) {
+    return `${String(error.module)}.${String(error.error)}`;
+  }
+  return JSON.stringify(error);
 }
 
 export interface TransferOptions extends TxOptions {
@@ -101,6 +122,52 @@ export async function runBalancesTransfer(options: TransferOptions, io: OutputSi
     const amount = parseAmount(options.amount);
     const signer = await resolveSigner(options);
     return submitCall(balancesCalls.transfer({ dest, amount }), signer, options, io);
+  });
+}
+
+export interface SetPolicyOptions extends TxOptions {
+  file: string;
+}
+
+/** `governance.sudo(registry.setPolicy(policy))`, the policy read from a JSON file (genesis form). */
+export async function runRegistrySetPolicy(options: SetPolicyOptions, io: OutputSink): Promise<number> {
+  return runAction(io, async () => {
+    const text = new TextDecoder().decode(await readInputFile(options.file, '--file'));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new UsageError(`--file: ${options.file} is not JSON`);
+    }
+    // `phalanx query policy --json` prints exactly this form; accept the RPC's { policy } wrapper too.
+    if (json !== null && typeof json === 'object' && 'policy' in json) json = json.policy;
+    const parsed = registryPolicySchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new UsageError(`--file: ${issue?.path.join('.') || 'policy'}: ${issue?.message}`);
+    }
+    const policy = policyFromJson(parsed.data);
+    // The chain would refuse it with InvalidPolicy; saying why here saves a fee and a block.
+    const problem = findPolicyProblem(policy);
+    if (problem) throw new UsageError(`--file: ${problem}`);
+    const signer = await resolveSigner(options);
+    return submitCall(governanceCalls.sudo(registryCalls.setPolicy(policy)), signer, options, io);
+  });
+}
+
+/** `governance.sudo(gatekeeper.addGatekeeper | removeGatekeeper(pubkey))`. */
+export async function runGatekeeperChange(
+  change: 'add' | 'remove',
+  pubkey: string,
+  options: TxOptions,
+  io: OutputSink,
+): Promise<number> {
+  return runAction(io, async () => {
+    const key = parseWorkerPubkey(pubkey);
+    const call =
+      change === 'add' ? gatekeeperCalls.addGatekeeper(key) : gatekeeperCalls.removeGatekeeper(key);
+    const signer = await resolveSigner(options);
+    return submitCall(governanceCalls.sudo(call), signer, options, io);
   });
 }
 
@@ -125,4 +192,31 @@ export function registerTxCommands(program: Command, io: OutputSink = processSin
   ).action(async (options: TransferOptions) => {
     process.exitCode = await runBalancesTransfer(options, io);
   });
+
+  const registry = tx.command('registry').description('registry governance calls (signed by the sudo key)');
+  withTxOptions(
+    registry
+      .command('set-policy')
+      .description('replace the attestation policy (governance.sudo)')
+      .requiredOption('--file <policy.json>', 'the policy as JSON (the form `query policy --json` prints)'),
+  ).action(async (options: SetPolicyOptions) => {
+    process.exitCode = await runRegistrySetPolicy(options, io);
+  });
+  const gatekeeper = tx
+    .command('gatekeeper')
+    .description('gatekeeper set governance calls (signed by the sudo key)');
+  for (const change of ['add', 'remove'] as const) {
+    withTxOptions(
+      gatekeeper
+        .command(change)
+        .description(
+          change === 'add'
+            ? 'make a registered worker a gatekeeper (governance.sudo)'
+            : 'remove a gatekeeper (governance.sudo)',
+        )
+        .argument('<pubkey>', "the worker's identity key (0x-hex or phx1...)"),
+    ).action(async (pubkey: string, options: TxOptions) => {
+      process.exitCode = await runGatekeeperChange(change, pubkey, options, io);
+    });
+  }
 }

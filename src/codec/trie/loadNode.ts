@@ -3,8 +3,8 @@ import { TrieError } from './errors.js';
 import { decodeNode, type NodeStore, type TrieNode } from './trieNode.js';
 
 /** Reads a node that the tree says exists; a missing or malformed one means a damaged store. */
-export function loadNode(store: NodeStore, hash: Uint8Array): TrieNode {
-  const bytes = store.get(hash);
+export function loadNode(store: NodeStore, hash: Uint8Array, version: number | undefined): TrieNode {
+  const bytes = store.get(hash, version);
   if (bytes === undefined) {
     throw new TrieError('MissingTrieNode', `trie node ${bytesToHex(hash)} is not in the node store`, {
       hash: bytesToHex(hash),

@@ -17,9 +17,10 @@ export function proveKey(store: NodeStore, root: Uint8Array, key: Uint8Array): K
   const path = keyPath(key);
   const siblings: Uint8Array[] = [];
   let hash = root;
+  let version: number | undefined;
   for (let depth = 0; ; depth++) {
     if (isEmptyHash(hash)) return { value: undefined, proof: [new Uint8Array(0), ...siblings] };
-    const node = loadNode(store, hash);
+    const node = loadNode(store, hash, version);
     if (node.kind === 'leaf') {
       const terminal = concatBytes(node.path, blake2b256(node.value));
       const value = equalBytes(node.path, path) ? node.value.slice() : undefined;
@@ -28,9 +29,11 @@ export function proveKey(store: NodeStore, root: Uint8Array, key: Uint8Array): K
     if (pathBit(path, depth) === 0) {
       siblings.push(node.right.slice());
       hash = node.left;
+      version = node.leftVersion;
     } else {
       siblings.push(node.left.slice());
       hash = node.right;
+      version = node.rightVersion;
     }
   }
 }
@@ -39,10 +42,13 @@ export function proveKey(store: NodeStore, root: Uint8Array, key: Uint8Array): K
 export function readTrieValue(store: NodeStore, root: Uint8Array, key: Uint8Array): Uint8Array | undefined {
   const path = keyPath(key);
   let hash = root;
+  let version: number | undefined;
   for (let depth = 0; ; depth++) {
     if (isEmptyHash(hash)) return undefined;
-    const node = loadNode(store, hash);
+    const node = loadNode(store, hash, version);
     if (node.kind === 'leaf') return equalBytes(node.path, path) ? node.value.slice() : undefined;
-    hash = pathBit(path, depth) === 0 ? node.left : node.right;
+    const right = pathBit(path, depth) === 1;
+    hash = right ? node.right : node.left;
+    version = right ? node.rightVersion : node.leftVersion;
   }
 }

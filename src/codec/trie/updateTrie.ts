@@ -23,10 +23,26 @@ export interface TrieChange {
   value: Uint8Array | null;
 }
 
+export interface TrieNodeWrite {
+  hash: Uint8Array;
+  /** The plain encoding, which `hash` commits to. */
+  bytes: Uint8Array;
+  /**
+   * Internal nodes: the versions a versioned store already keeps the left and right child at
+   * (learned from their parents on the way down); undefined for a child this same update writes.
+   */
+  childVersions?: readonly [number | undefined, number | undefined];
+}
+
 export interface TrieUpdate {
   root: Uint8Array;
+  /**
+   * For a versioned store, the version of the new root when it is a node already stored (the old
+   * root unchanged, or a node a delete moved up); undefined when this update writes the root.
+   */
+  rootVersion: number | undefined;
   /** Nodes the new root needs that may not be stored yet, to write next to the block. */
-  nodes: { hash: Uint8Array; bytes: Uint8Array }[];
+  nodes: TrieNodeWrite[];
 }
 
 interface PathChange {
@@ -39,6 +55,7 @@ interface PendingLeaf {
   path: Uint8Array;
   hash: Uint8Array;
   bytes: Uint8Array | undefined;
+  version: number | undefined;
 }
 
 const EMPTY = 0;
@@ -50,6 +67,8 @@ const UNKNOWN = 3;
 interface Sub {
   hash: Uint8Array;
   kind: number;
+  /** Where a versioned store keeps this node; undefined when this update writes it. */
+  version: number | undefined;
 }
 
 /**
@@ -65,8 +84,8 @@ export function updateTrie(store: NodeStore, root: Uint8Array, changes: Iterable
   const sorted = [...byPath.values()].sort((a, b) => compareBytes(a.path, b.path));
   const nodes: TrieUpdate['nodes'] = [];
 
-  const emit = (hash: Uint8Array, bytes: Uint8Array): void => {
-    nodes.push({ hash, bytes });
+  const emit = (node: TrieNodeWrite): void => {
+    nodes.push(node);
   };
 
   /** Index of the first change in [lo, hi) whose bit at `depth` is 1 (paths are sorted). */
@@ -84,7 +103,7 @@ export function updateTrie(store: NodeStore, root: Uint8Array, changes: Iterable
   const kindOf = (sub: Sub): number => {
     if (sub.kind !== UNKNOWN) return sub.kind;
     if (isEmptyHash(sub.hash)) return EMPTY;
-    return loadNode(store, sub.hash).kind === 'leaf' ? LEAF : INTERNAL;
+    return loadNode(store, sub.hash, sub.version).kind === 'leaf' ? LEAF : INTERNAL;
   };
 
   // Canonical form: a subtree with no leaf is EMPTY_ROOT, with one leaf is that leaf.
@@ -95,31 +114,44 @@ export function updateTrie(store: NodeStore, root: Uint8Array, changes: Iterable
       return { ...right, kind: rightKind };
     if (rightKind === EMPTY && leftKind === LEAF) return { ...left, kind: LEAF };
     const hash = hashInternal(left.hash, right.hash);
-    emit(hash, encodeInternal(left.hash, right.hash));
-    return { hash, kind: INTERNAL };
+    emit({
+      hash,
+      bytes: encodeInternal(left.hash, right.hash),
+      childVersions: [left.version, right.version],
+    });
+    return { hash, kind: INTERNAL, version: undefined };
   };
 
   const build = (leaves: PendingLeaf[], lo: number, hi: number, depth: number): Sub => {
-    if (lo === hi) return { hash: EMPTY_ROOT, kind: EMPTY };
+    if (lo === hi) return { hash: EMPTY_ROOT, kind: EMPTY, version: undefined };
     if (hi - lo === 1) {
       const leaf = leaves[lo]!;
-      if (leaf.bytes) emit(leaf.hash, leaf.bytes);
-      return { hash: leaf.hash, kind: LEAF };
+      if (leaf.bytes) emit({ hash: leaf.hash, bytes: leaf.bytes });
+      return { hash: leaf.hash, kind: LEAF, version: leaf.version };
     }
     let mid = lo;
     while (mid < hi && pathBit(leaves[mid]!.path, depth) === 0) mid++;
     return combine(build(leaves, lo, mid, depth + 1), build(leaves, mid, hi, depth + 1));
   };
 
-  const update = (hash: Uint8Array, depth: number, lo: number, hi: number): Sub => {
-    if (lo === hi) return { hash, kind: isEmptyHash(hash) ? EMPTY : UNKNOWN };
+  const update = (
+    hash: Uint8Array,
+    version: number | undefined,
+    depth: number,
+    lo: number,
+    hi: number,
+  ): Sub => {
+    if (lo === hi) return { hash, kind: isEmptyHash(hash) ? EMPTY : UNKNOWN, version };
     if (!isEmptyHash(hash)) {
-      const node = loadNode(store, hash);
+      const node = loadNode(store, hash, version);
       if (node.kind === 'internal') {
         const mid = split(lo, hi, depth);
-        return combine(update(node.left, depth + 1, lo, mid), update(node.right, depth + 1, mid, hi));
+        return combine(
+          update(node.left, node.leftVersion, depth + 1, lo, mid),
+          update(node.right, node.rightVersion, depth + 1, mid, hi),
+        );
       }
-      return rebuild({ path: node.path, hash, bytes: undefined }, depth, lo, hi);
+      return rebuild({ path: node.path, hash, bytes: undefined, version }, depth, lo, hi);
     }
     return rebuild(undefined, depth, lo, hi);
   };
@@ -136,6 +168,7 @@ export function updateTrie(store: NodeStore, root: Uint8Array, changes: Iterable
           path: change.path,
           hash: hashLeaf(change.path, blake2b256(change.value)),
           bytes: encodeLeaf(change.path, change.value),
+          version: undefined,
         });
       }
     }
@@ -147,6 +180,7 @@ export function updateTrie(store: NodeStore, root: Uint8Array, changes: Iterable
     return build(leaves, 0, leaves.length, depth);
   };
 
-  const result = update(root, 0, 0, sorted.length);
-  return { root: result.hash, nodes };
+  const rootVersion = isEmptyHash(root) ? undefined : store.rootVersion?.(root);
+  const result = update(root, rootVersion, 0, 0, sorted.length);
+  return { root: result.hash, rootVersion: result.version, nodes };
 }

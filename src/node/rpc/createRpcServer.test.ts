@@ -10,7 +10,7 @@ import { toHex } from '../../codec/bytes.js';
 import { hashHeader } from '../../codec/chain.js';
 import { balancesEventCodecs } from '../../runtime/balances/types.js';
 import { createRpcServer, type RpcServer } from './createRpcServer.js';
-import { createTestChain, type TestChain } from './createTestChain.js';
+import { createTestChain, type TestChain } from './testing/createTestChain.js';
 
 function post(url: string, body: string, contentType = 'application/json') {
   return fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });

@@ -6,9 +6,9 @@ import { RpcError } from '../../codec/errors.js';
 import { ed25519FromSeed } from '../../codec/keys.js';
 import { decodeExact } from '../../codec/scale.js';
 import type { ChainService } from '../chainService.js';
-import { createTestChain } from './createTestChain.js';
 import { handleRpc, type RpcContext } from './handleRpc.js';
 import { rpcMethods, rpcMethodsByName } from './rpcMethods.js';
+import { createTestChain } from './testing/createTestChain.js';
 
 const ctx: RpcContext = { maxBatch: 10 };
 

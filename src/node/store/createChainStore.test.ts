@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { utf8 } from '../../codec/bytes.js';
 import { type Block, hashHeader, listRoot } from '../../codec/chain.js';
+import { EMPTY_ROOT, readTrieValue, updateTrie } from '../../codec/trie/index.js';
 import type { StateChanges } from '../../runtime/api.js';
 import { StoreError } from '../errors.js';
 import { type BlockCommit, createChainStore } from './createChainStore.js';
@@ -32,7 +33,8 @@ function changes(entries: [string, string | null][]): StateChanges {
 }
 
 function commitOf(b: Block, state: StateChanges): BlockCommit {
-  return { hash: hashHeader(b.header), block: b, events: [], outcomes: [], changes: state, nodes: [] };
+  const trie = { root: b.header.stateRoot, rootVersion: undefined, nodes: [] };
+  return { hash: hashHeader(b.header), block: b, events: [], outcomes: [], changes: state, trie };
 }
 
 describe('createChainStore', () => {
@@ -55,6 +57,11 @@ describe('createChainStore', () => {
       ),
     );
     const one = block(1, hashHeader(genesis.header));
+    const trie = updateTrie(store.nodes, EMPTY_ROOT, [
+      { key: utf8('c'), value: utf8('3') },
+      { key: utf8('d'), value: utf8('4') },
+    ]);
+    one.header.stateRoot = trie.root;
     store.commitBlock({
       ...commitOf(
         one,
@@ -68,7 +75,7 @@ describe('createChainStore', () => {
         { ok: false, error: { module: 'balances', error: 'InsufficientBalance', code: 2 } },
       ],
       events: [{ phase: 0, module: 'system', name: 'ExtrinsicSuccess', data: Uint8Array.of(1) }],
-      nodes: [{ hash: new Uint8Array(32).fill(7), bytes: Uint8Array.of(9, 9) }],
+      trie,
     });
     await store.close();
 
@@ -84,7 +91,7 @@ describe('createChainStore', () => {
       { ok: false, error: { module: 'balances', error: 'InsufficientBalance', code: 2 } },
     ]);
     assert.equal(reopened.getEvents(hashHeader(one.header))?.[0]?.name, 'ExtrinsicSuccess');
-    assert.deepEqual(reopened.nodes.get(new Uint8Array(32).fill(7)), Uint8Array.of(9, 9));
+    assert.deepEqual(readTrieValue(reopened.nodes, one.header.stateRoot, utf8('d')), utf8('4'));
     assert.equal(reopened.getBlockHash(2), undefined);
     await reopened.close();
   });

@@ -2,8 +2,8 @@
 //
 //   blocks    block hash -> SCALE Block           events    block hash -> SCALE Vec<Event>
 //   numbers   u32 number -> block hash            outcomes  block hash -> SCALE outcomes
-//   state     storage key -> value (latest)       nodes     trie node hash -> node bytes
-//   meta      'head' -> block hash, 'genesis' -> genesis hash
+//   state     storage key -> value (latest)       meta      'head', 'genesis' -> block hash; 'layout'
+//   trieNodes, trieRoots: the state trie, by (version, hash) (see createTrieNodeStore)
 //
 // A block and every one of its effects go in through `commitBlock`, ONE synchronous LMDB write
 // transaction, so a crash (kill -9 included) leaves the store at the previous or the next block,
@@ -15,9 +15,10 @@ import { type Database, open, type RootDatabase } from 'lmdb';
 import { bytesToHex, equalBytes } from '../../codec/bytes.js';
 import { type Block, BlockCodec, type Event, EventCodec } from '../../codec/chain.js';
 import { decodeExact, Vector } from '../../codec/scale.js';
-import type { NodeStore } from '../../codec/trie/index.js';
+import type { NodeStore, TrieUpdate } from '../../codec/trie/index.js';
 import type { ExtrinsicOutcome, StateChanges, StateReader } from '../../runtime/api.js';
 import { StoreError } from '../errors.js';
+import { createTrieNodeStore, type WrittenTrieNodes } from './createTrieNodeStore.js';
 import { OutcomesCodec } from './outcomeCodec.js';
 
 /** LMDB's limit with the default page size; longer keys cannot be stored. */
@@ -26,6 +27,10 @@ export const MAX_STATE_KEY_LENGTH = 1978;
 const EventsCodec = Vector(EventCodec);
 const HEAD = 'head';
 const GENESIS = 'genesis';
+// Bumped when the on-disk layout changes; a data dir written with another layout is refused, not
+// misread. 2: trie nodes keyed by (version, hash).
+const LAYOUT = 'layout';
+const LAYOUT_VERSION = 2;
 
 export interface BlockCommit {
   hash: Uint8Array;
@@ -33,7 +38,8 @@ export interface BlockCommit {
   events: Event[];
   outcomes: ExtrinsicOutcome[];
   changes: StateChanges;
-  nodes: { hash: Uint8Array; bytes: Uint8Array }[];
+  /** The block's trie update; its root must be the header's state root. */
+  trie: Pick<TrieUpdate, 'root' | 'rootVersion' | 'nodes'>;
 }
 
 export interface ChainStore {
@@ -93,8 +99,17 @@ export function createChainStore(dataDir: string): ChainStore {
   const events: Database<Buffer, Buffer> = root.openDB({ name: 'events', ...binary });
   const outcomes: Database<Buffer, Buffer> = root.openDB({ name: 'outcomes', ...binary });
   const state: Database<Buffer, Buffer> = root.openDB({ name: 'state', ...binary });
-  const nodes: Database<Buffer, Buffer> = root.openDB({ name: 'nodes', ...binary });
+  const nodes = createTrieNodeStore(root);
   const meta: Database<Buffer, string> = root.openDB({ name: 'meta', encoding: 'binary' });
+  const layout = meta.get(LAYOUT);
+  if (meta.get(HEAD) !== undefined && (layout === undefined || layout.readUInt32BE(0) !== LAYOUT_VERSION)) {
+    void root.close();
+    throw new StoreError(
+      'StoreLayoutMismatch',
+      `the chain store at ${path} has layout ${layout === undefined ? 1 : layout.readUInt32BE(0)}, this node reads layout ${LAYOUT_VERSION}; start from an empty data dir`,
+      { path, expected: LAYOUT_VERSION },
+    );
+  }
 
   const key = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const read = (db: Database<Buffer, Buffer>, k: Uint8Array): Uint8Array | undefined => {
@@ -103,7 +118,10 @@ export function createChainStore(dataDir: string): ChainStore {
   };
 
   return {
-    nodes: { get: (hash) => read(nodes, hash) },
+    nodes: {
+      get: (hash, version) => nodes.get(hash, version),
+      rootVersion: (hash) => nodes.rootVersion(hash),
+    },
     state: { get: (k) => (k.length === 0 || k.length > MAX_STATE_KEY_LENGTH ? undefined : read(state, k)) },
 
     genesisHash: () => {
@@ -162,6 +180,18 @@ export function createChainStore(dataDir: string): ChainStore {
           );
         }
       }
+      if (!equalBytes(commit.trie.root, header.stateRoot)) {
+        throw new StoreError(
+          'StateRootMismatch',
+          `block ${header.number}'s trie update does not give its state root`,
+          {
+            number: header.number,
+            stateRoot: bytesToHex(header.stateRoot),
+            trieRoot: bytesToHex(commit.trie.root),
+          },
+        );
+      }
+      let written: WrittenTrieNodes | undefined;
       root.transactionSync(() => {
         // Re-checked inside the transaction: only the head's child may be committed.
         const head = meta.get(HEAD);
@@ -172,7 +202,7 @@ export function createChainStore(dataDir: string): ChainStore {
           });
         }
         const hash = key(commit.hash);
-        for (const node of commit.nodes) nodes.putSync(key(node.hash), key(node.bytes));
+        written = nodes.write(header.number, commit.trie);
         for (const { key: k, value } of commit.changes.values()) {
           if (value === null) state.removeSync(key(k));
           else state.putSync(key(k), key(value));
@@ -181,9 +211,15 @@ export function createChainStore(dataDir: string): ChainStore {
         events.putSync(hash, key(EventsCodec.enc(commit.events)));
         outcomes.putSync(hash, key(OutcomesCodec.enc(commit.outcomes)));
         numbers.putSync(header.number, hash);
-        if (header.number === 0) meta.putSync(GENESIS, hash);
+        if (header.number === 0) {
+          meta.putSync(GENESIS, hash);
+          const layoutBytes = Buffer.alloc(4);
+          layoutBytes.writeUInt32BE(LAYOUT_VERSION, 0);
+          meta.putSync(LAYOUT, layoutBytes);
+        }
         meta.putSync(HEAD, hash);
       });
+      if (written !== undefined) nodes.remember(written);
     },
 
     close: () => root.close(),

@@ -1,11 +1,12 @@
 // registry genesis: the attestation policy (README.md, "Policy"). Certificates and measurements are
 // hex (0x optional); durations are milliseconds as decimal strings or safe integers.
 import { z } from 'zod';
+import { IAS_QUOTE_STATUSES, TCB_STATUSES } from '../../attestation/types.js';
 import { hexToBytes } from '../../codec/bytes.js';
 import { amountSchema, type GenesisDefinition, GenesisError, u32Schema } from '../support/genesis.js';
 import { findPolicyProblem } from './policy.js';
 import { Policy } from './storage.js';
-import { IAS_QUOTE_STATUSES, type MeasurementRule, type RegistryPolicy, TCB_STATUSES } from './types.js';
+import type { MeasurementRule, RegistryPolicy } from './types.js';
 
 const hexBytes = (length?: number) =>
   z

@@ -2,13 +2,17 @@
 // attestation library's `AttestationPolicy`. Read many times per block, so the decoded form is
 // memoised by the identity of the stored bytes (a new write is a new array), as system's parameters.
 import { AttestationError } from '../../attestation/errors.js';
-import type { AttestationPolicy, MeasurementRule as LibraryRule } from '../../attestation/policy.js';
-import type { IasQuoteStatus, TcbStatus } from '../../attestation/types.js';
+import {
+  ACCEPTABLE_QUOTE_STATUSES,
+  ACCEPTABLE_TCB_STATUSES,
+  type AttestationPolicy,
+  type MeasurementRule as LibraryRule,
+} from '../../attestation/policy.js';
 import { parseCertificate } from '../../attestation/x509/parseCertificate.js';
 import type { StateReader } from '../api.js';
 import { BLOCK_HASH_COUNT } from '../system/types.js';
 import { Policy } from './storage.js';
-import type { IasQuoteStatusName, MeasurementRule, RegistryPolicy, TcbStatusName } from './types.js';
+import type { MeasurementRule, RegistryPolicy } from './types.js';
 
 export const MAX_TRUSTED_ROOTS = 8;
 export const MAX_ROOT_BYTES = 16 * 1024;
@@ -16,23 +20,6 @@ export const MAX_MEASUREMENT_RULES = 1024;
 export const MAX_ADVISORIES = 1024;
 /** A registration longer than a year without re-attestation would outlive any TCB recovery. */
 export const MAX_ATTESTATION_VALIDITY_MS = 366n * 24n * 3600n * 1000n;
-
-// The registry's status spellings must be the library's: these assignments fail to compile if they
-// ever drift apart.
-const tcbStatusCheck: TcbStatus = '' as TcbStatusName;
-const quoteStatusCheck: IasQuoteStatus = '' as IasQuoteStatusName;
-void tcbStatusCheck;
-void quoteStatusCheck;
-
-/** Statuses that have no confidence level (src/attestation/policy.ts) can never be accepted. */
-const NEVER_ACCEPTED_TCB: readonly TcbStatusName[] = ['Revoked'];
-const NEVER_ACCEPTED_QUOTE: readonly IasQuoteStatusName[] = [
-  'SIGNATURE_INVALID',
-  'GROUP_REVOKED',
-  'SIGNATURE_REVOKED',
-  'KEY_REVOKED',
-  'SIGRL_VERSION_MISMATCH',
-];
 
 /** Why `policy` is unacceptable, or undefined if it is fine. */
 export function findPolicyProblem(policy: RegistryPolicy): string | undefined {
@@ -59,9 +46,12 @@ export function findPolicyProblem(policy: RegistryPolicy): string | undefined {
       return `measurementAllowlist[${index}]: an SGX rule needs mrEnclave or mrSigner`;
     }
   }
-  const refusedTcb = policy.acceptedTcbStatuses.find((status) => NEVER_ACCEPTED_TCB.includes(status));
+  // Statuses that have no confidence level (src/attestation/policy.ts) can never be accepted.
+  const refusedTcb = policy.acceptedTcbStatuses.find((status) => !ACCEPTABLE_TCB_STATUSES.includes(status));
   if (refusedTcb !== undefined) return `acceptedTcbStatuses: ${refusedTcb} can never be accepted`;
-  const refusedQuote = policy.acceptedQuoteStatuses.find((status) => NEVER_ACCEPTED_QUOTE.includes(status));
+  const refusedQuote = policy.acceptedQuoteStatuses.find(
+    (status) => !ACCEPTABLE_QUOTE_STATUSES.includes(status),
+  );
   if (refusedQuote !== undefined) return `acceptedQuoteStatuses: ${refusedQuote} can never be accepted`;
   if (policy.advisoryAllowlist !== undefined) {
     if (policy.advisoryAllowlist.length > MAX_ADVISORIES)

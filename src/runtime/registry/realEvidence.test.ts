@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { parseCollateralJson } from '../../attestation/collateral.js';
+import { ACCEPTABLE_QUOTE_STATUSES, ACCEPTABLE_TCB_STATUSES } from '../../attestation/policy.js';
 import { INTEL_IAS_SIGNING_CA_DER, INTEL_SGX_ROOT_CA_DER } from '../../attestation/roots/intelRoots.js';
 import { bytesToHex } from '../../codec/bytes.js';
 import { devKeypair } from '../../codec/devKeys.js';
@@ -66,21 +67,8 @@ function submit(c: Case): string {
         : c.facts?.mrEnclave !== undefined
           ? [{ tee: 'sgx', mrEnclave: c.facts.mrEnclave }]
           : [],
-    acceptedTcbStatuses: [
-      'UpToDate',
-      'SWHardeningNeeded',
-      'ConfigurationNeeded',
-      'ConfigurationAndSWHardeningNeeded',
-      'OutOfDate',
-      'OutOfDateConfigurationNeeded',
-    ],
-    acceptedQuoteStatuses: [
-      'OK',
-      'SW_HARDENING_NEEDED',
-      'CONFIGURATION_NEEDED',
-      'CONFIGURATION_AND_SW_HARDENING_NEEDED',
-      'GROUP_OUT_OF_DATE',
-    ],
+    acceptedTcbStatuses: [...ACCEPTABLE_TCB_STATUSES],
+    acceptedQuoteStatuses: [...ACCEPTABLE_QUOTE_STATUSES],
     // Several of Intel's published IAS samples are debug enclaves; admitting debug here keeps the
     // commitment check, not the debug check, as the one that must refuse them.
     allowDebug: true,

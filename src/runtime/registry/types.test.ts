@@ -3,7 +3,14 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { concatBytes, toHex } from '../../codec/bytes.js';
 import { CodecError } from '../../codec/errors.js';
-import { decodeWorkerInfo, type WorkerInfo, WorkerInfoCodec, workerInfoReportData } from './types.js';
+import {
+  decodeWorkerInfo,
+  IasQuoteStatusCodec,
+  TcbStatusCodec,
+  type WorkerInfo,
+  WorkerInfoCodec,
+  workerInfoReportData,
+} from './types.js';
 
 const filled = (byte: number) => new Uint8Array(32).fill(byte);
 
@@ -112,5 +119,46 @@ describe('WorkerInfo', () => {
         }
       }),
     );
+  });
+});
+
+// The statuses come from src/attestation/types.ts, but their SCALE index is consensus (stored
+// policies and attestations hold it): written out here so that reordering the shared list fails.
+describe('status codecs', () => {
+  test('encode each TCB status as its fixed enum index', () => {
+    const order = [
+      'UpToDate',
+      'SWHardeningNeeded',
+      'ConfigurationNeeded',
+      'ConfigurationAndSWHardeningNeeded',
+      'OutOfDate',
+      'OutOfDateConfigurationNeeded',
+      'Revoked',
+    ] as const;
+    for (const [index, status] of order.entries()) {
+      assert.deepEqual(TcbStatusCodec.enc(status), Uint8Array.of(index), status);
+      assert.equal(TcbStatusCodec.dec(Uint8Array.of(index)), status);
+    }
+    assert.throws(() => TcbStatusCodec.dec(Uint8Array.of(order.length)), CodecError);
+  });
+
+  test('encode each IAS quote status as its fixed enum index', () => {
+    const order = [
+      'OK',
+      'SIGNATURE_INVALID',
+      'GROUP_REVOKED',
+      'SIGNATURE_REVOKED',
+      'KEY_REVOKED',
+      'SIGRL_VERSION_MISMATCH',
+      'GROUP_OUT_OF_DATE',
+      'CONFIGURATION_NEEDED',
+      'SW_HARDENING_NEEDED',
+      'CONFIGURATION_AND_SW_HARDENING_NEEDED',
+    ] as const;
+    for (const [index, status] of order.entries()) {
+      assert.deepEqual(IasQuoteStatusCodec.enc(status), Uint8Array.of(index), status);
+      assert.equal(IasQuoteStatusCodec.dec(Uint8Array.of(index)), status);
+    }
+    assert.throws(() => IasQuoteStatusCodec.dec(Uint8Array.of(order.length)), CodecError);
   });
 });

@@ -1,9 +1,10 @@
 // The registry's wire types shared with the worker (DESIGN.md section 4, step 2). `WorkerInfo` is
 // what a worker's enclave core attests to: its SCALE encoding, hashed, fills the quote's report data.
 // The worker builds it and the chain decodes and re-hashes it, so this file is the one definition
-// both sides compile against; it imports only from src/codec so the worker never pulls in runtime
-// internals (STYLE.md, "Layout").
+// both sides compile against; it imports only from src/codec and the dependency-free status lists of
+// src/attestation/types.ts, so the worker never pulls in runtime internals (STYLE.md, "Layout").
 
+import { IAS_QUOTE_STATUSES, TCB_STATUSES } from '../../attestation/types.js';
 import type { Call } from '../../codec/chain.js';
 import { CodecError } from '../../codec/errors.js';
 import { blake2b256, taggedHash } from '../../codec/hash.js';
@@ -179,33 +180,9 @@ export const EVIDENCE_PROVIDERS = ['dcap', 'ias'] as const;
 export type EvidenceProvider = (typeof EVIDENCE_PROVIDERS)[number];
 export const EvidenceProviderCodec = nameEnum('evidence provider', EVIDENCE_PROVIDERS);
 
-/** Intel's merged DCAP TCB statuses (same spelling as src/attestation/types.ts `TcbStatus`). */
-export const TCB_STATUSES = [
-  'UpToDate',
-  'SWHardeningNeeded',
-  'ConfigurationNeeded',
-  'ConfigurationAndSWHardeningNeeded',
-  'OutOfDate',
-  'OutOfDateConfigurationNeeded',
-  'Revoked',
-] as const;
-export type TcbStatusName = (typeof TCB_STATUSES)[number];
+// The status lists are the attestation library's own (src/attestation/types.ts); their order is the
+// SCALE enum index, pinned by types.test.ts.
 export const TcbStatusCodec = nameEnum('TCB status', TCB_STATUSES);
-
-/** IAS `isvEnclaveQuoteStatus` values (same spelling as src/attestation/types.ts `IasQuoteStatus`). */
-export const IAS_QUOTE_STATUSES = [
-  'OK',
-  'SIGNATURE_INVALID',
-  'GROUP_REVOKED',
-  'SIGNATURE_REVOKED',
-  'KEY_REVOKED',
-  'SIGRL_VERSION_MISMATCH',
-  'GROUP_OUT_OF_DATE',
-  'CONFIGURATION_NEEDED',
-  'SW_HARDENING_NEEDED',
-  'CONFIGURATION_AND_SW_HARDENING_NEEDED',
-] as const;
-export type IasQuoteStatusName = (typeof IAS_QUOTE_STATUSES)[number];
 export const IasQuoteStatusCodec = nameEnum('IAS quote status', IAS_QUOTE_STATUSES);
 
 const Bytes48 = fixedBytes(48);

@@ -1,7 +1,7 @@
 // A ChainService over real signed blocks held in memory, for the RPC layer's own tests: it lets the
 // handler and the transports be tested in process without the node core (STYLE.md's Hono anchor).
 // It executes nothing: submitted extrinsics are only decoded and queued, and `seal` packs them.
-import { equalBytes, toHex } from '../../codec/bytes.js';
+import { equalBytes, toHex } from '../../../codec/bytes.js';
 import {
   type Block,
   type Event,
@@ -11,12 +11,12 @@ import {
   hashHeader,
   listRoot,
   signHeader,
-} from '../../codec/chain.js';
-import { RpcError } from '../../codec/errors.js';
-import { ed25519FromSeed } from '../../codec/keys.js';
-import { decodeExact } from '../../codec/scale.js';
-import type { ExtrinsicOutcome } from '../../runtime/api.js';
-import type { ChainService, NewHead, StorageProofResult } from '../chainService.js';
+} from '../../../codec/chain.js';
+import { RpcError } from '../../../codec/errors.js';
+import { ed25519FromSeed } from '../../../codec/keys.js';
+import { decodeExact } from '../../../codec/scale.js';
+import type { ExtrinsicOutcome } from '../../../runtime/api.js';
+import type { ChainService, NewHead, StorageProofResult } from '../../chainService.js';
 
 export interface TestChain extends ChainService {
   /** Seals the queued extrinsics into a block (all succeeding) and notifies subscribers. */

@@ -5,10 +5,10 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseCrl } from '../attestation/x509/parseCrl.js';
-import { hexToBytes } from '../codec/bytes.js';
+import { parseCrl } from '../../attestation/x509/parseCrl.js';
+import { hexToBytes } from '../../codec/bytes.js';
 
-const VECTORS = new URL('../../../shared/vectors/attestation/', import.meta.url);
+const VECTORS = new URL('../../../../shared/vectors/attestation/', import.meta.url);
 
 export interface Vector {
   json: Record<string, string>;

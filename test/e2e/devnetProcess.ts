@@ -1,0 +1,107 @@
+// A `phalanx devnet` child process for the end-to-end tests: the real CLI entry through tsx, free
+// ports, short blocks, a temporary data folder; helpers to wait on chain conditions over RPC.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+export const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
+
+export interface DevnetPids {
+  devnet: number;
+  children: Record<string, { pid: number | null; dataDir: string }>;
+}
+
+export interface DevnetProcess {
+  child: ChildProcess;
+  rpcUrl: string;
+  dashboardUrl: string;
+  dataDir: string;
+  stderr(): string;
+  readPids(): Promise<DevnetPids>;
+  /** SIGINT and wait; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** Last resort for `after`: kills the devnet and every child named in its PID file, then removes the folder. */
+  destroy(): Promise<void>;
+}
+
+export async function startDevnetProcess(args: string[] = []): Promise<DevnetProcess> {
+  const home = await mkdtemp(join(tmpdir(), 'phalanx-e2e-devnet-'));
+  const dataDir = join(home, 'net');
+  const child = spawn(
+    process.execPath,
+    [...CLI, 'devnet', '--data-dir', dataDir, '--rpc-port', '0', '--block-time', '200', '--json', ...args],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => {
+      stdout += chunk;
+      const end = stdout.indexOf('\n');
+      if (end >= 0) resolve(stdout.slice(0, end));
+    });
+    child.once('exit', (code) => reject(new Error(`devnet exited with ${code}: ${stderr}`)));
+  });
+  const info = JSON.parse(line) as { rpcUrl: string; dashboardUrl: string | null; pidsFile: string | null };
+  const readPids = async () =>
+    JSON.parse(await readFile(join(dataDir, 'devnet-pids.json'), 'utf8')) as DevnetPids;
+  return {
+    child,
+    rpcUrl: info.rpcUrl,
+    dashboardUrl: info.dashboardUrl ?? '',
+    dataDir,
+    stderr: () => stderr,
+    readPids,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = once(child, 'exit');
+      child.kill('SIGINT');
+      const [code] = await exited;
+      return code as number | null;
+    },
+    async destroy() {
+      const pids = await readPids().catch(() => undefined);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      for (const entry of Object.values(pids?.children ?? {})) {
+        if (entry.pid !== null && isAlive(entry.pid)) process.kill(entry.pid, 'SIGKILL');
+      }
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined; fails after `timeoutMs` naming `what`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 40_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await delay(200);
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+}

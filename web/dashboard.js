@@ -1,0 +1,334 @@
+// The Phalanx dashboard: one page served by the node, talking JSON-RPC over the node's WebSocket on
+// the same port. Plain ES module, no build step (it cannot import the TypeScript client); it relies
+// only on the documented RPC methods (see `rpc.discover`). Every value from the chain is written
+// with textContent, never as HTML.
+
+const EVENT_MODULES = new Set(['registry', 'gatekeeper']);
+const MAX_EVENTS = 50;
+const WORKER_PAGE = 200;
+/** On (re)connect, the events of this many recent blocks are fetched so the list is not empty. */
+const BACKFILL_BLOCKS = 100;
+
+const $ = (id) => document.getElementById(id);
+
+/** A JSON-RPC 2.0 connection with subscriptions; reconnects with backoff and calls `onOpen` again. */
+function connect(url, { onOpen, onNotification, onState }) {
+  let socket;
+  let nextId = 1;
+  let retryMs = 500;
+  const pending = new Map();
+
+  function open() {
+    onState('connecting');
+    socket = new WebSocket(url);
+    socket.addEventListener('open', () => {
+      retryMs = 500;
+      onState('live');
+      onOpen().catch((error) => console.error('dashboard start failed', error));
+    });
+    socket.addEventListener('message', (message) => {
+      const data = JSON.parse(message.data);
+      if (data.id !== undefined && pending.has(data.id)) {
+        const { resolve, reject } = pending.get(data.id);
+        pending.delete(data.id);
+        if (data.error) reject(new Error(`${data.error.message} (${data.error.code})`));
+        else resolve(data.result);
+      } else if (data.method && data.params) {
+        onNotification(data.method, data.params.result);
+      }
+    });
+    socket.addEventListener('close', () => {
+      for (const { reject } of pending.values()) reject(new Error('connection closed'));
+      pending.clear();
+      onState('disconnected');
+      setTimeout(open, retryMs);
+      retryMs = Math.min(retryMs * 2, 10_000);
+    });
+  }
+
+  open();
+  return {
+    call(method, params = []) {
+      return new Promise((resolve, reject) => {
+        if (socket.readyState !== WebSocket.OPEN) {
+          reject(new Error('not connected'));
+          return;
+        }
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+      });
+    },
+  };
+}
+
+// ---- formatting ---------------------------------------------------------------------------------
+
+function short(hex, head = 8, tail = 6) {
+  return hex.length > head + tail + 3 ? `${hex.slice(0, head)}…${hex.slice(-tail)}` : hex;
+}
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key.startsWith('data-')) node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function pill(text, tone, extraClass = '') {
+  return el('span', { class: `pill pill-${tone} ${extraClass}`.trim(), text });
+}
+
+function formatTime(ms) {
+  return new Date(Number(ms))
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC');
+}
+
+/** "in 23 h", "3 min ago": relative to the chain head's time, not the browser's clock. */
+function relative(ms, nowMs) {
+  const delta = Number(ms) - nowMs;
+  const abs = Math.abs(delta);
+  const [value, unit] =
+    abs < 60_000
+      ? [Math.round(abs / 1000), 's']
+      : abs < 3_600_000
+        ? [Math.round(abs / 60_000), 'min']
+        : abs < 172_800_000
+          ? [Math.round(abs / 3_600_000), 'h']
+          : [Math.round(abs / 86_400_000), 'd'];
+  return delta >= 0 ? `in ${value} ${unit}` : `${value} ${unit} ago`;
+}
+
+const STATE_TONES = { Provisioned: 'ok', Registered: 'info', Expired: 'bad' };
+const TCB_TONES = { UpToDate: 'ok', OK: 'ok', SWHardeningNeeded: 'warn', SW_HARDENING_NEEDED: 'warn' };
+
+// ---- rendering ----------------------------------------------------------------------------------
+
+const view = {
+  headTime: undefined,
+  gatekeepers: new Set(),
+};
+
+function renderHead(head) {
+  $('head-number').textContent = `#${head.header.number}`;
+  $('head-hash').textContent = short(head.hash, 10, 8);
+  $('head-hash').title = head.hash;
+  $('head-time').textContent = formatTime(head.header.timestamp);
+  view.headTime = Number(head.header.timestamp);
+}
+
+function renderGatekeepers(result) {
+  view.gatekeepers = new Set(result.gatekeepers);
+  const list = $('gatekeepers');
+  list.replaceChildren(
+    ...(result.gatekeepers.length === 0
+      ? [el('li', { class: 'muted', text: 'none yet' })]
+      : result.gatekeepers.map((g) => el('li', { text: short(g, 10, 8), title: g }))),
+  );
+  $('master-pubkey').textContent = result.masterPubkey
+    ? short(result.masterPubkey, 10, 8)
+    : 'not published yet';
+  $('master-pubkey').title = result.masterPubkey ?? '';
+}
+
+function measurementCell(m) {
+  const [label, value] = m.tee === 'sgx' ? ['MRENCLAVE', m.mrEnclave] : ['MRTD', m.mrTd];
+  const cell = el('td', { class: 'mono', title: value });
+  cell.append(el('span', { text: short(value, 10, 6) }), el('span', { class: 'sub', text: label }));
+  return cell;
+}
+
+function workerRow(w) {
+  const a = w.attestation;
+  const nowMs = view.headTime ?? Date.now();
+  const workerCell = el('td', { class: 'mono', title: w.pubkey });
+  workerCell.append(el('span', { text: short(w.pubkey) }));
+  if (view.gatekeepers.has(w.pubkey)) workerCell.append(pill('gatekeeper', 'info', 'badge-gk'));
+  workerCell.append(
+    el('span', {
+      class: 'sub',
+      text: `${w.features.cores} ${w.features.cores === 1 ? 'core' : 'cores'} · registered in block #${w.registeredAt}`,
+    }),
+  );
+
+  const evidenceCell = el('td');
+  evidenceCell.append(el('span', { text: `${a.provider} · ${a.tee}` }));
+  if (a.simInsecure) evidenceCell.append(pill('sim (insecure)', 'bad', 'badge-sim'));
+  evidenceCell.append(el('span', { class: 'sub', text: `confidence level ${a.confidenceLevel}` }));
+
+  const status = a.tcbStatus ?? a.quoteStatus ?? '?';
+  const tcbCell = el('td');
+  tcbCell.append(pill(status, TCB_TONES[status] ?? 'warn'));
+  if (a.advisoryIds.length) tcbCell.append(el('span', { class: 'sub', text: a.advisoryIds.join(', ') }));
+
+  const operatorCell = el('td', { class: 'mono', title: w.operator, text: short(w.operator, 10, 6) });
+  const attestedCell = el('td', { text: formatTime(a.attestedAt) });
+  const expired = Number(a.expiresAt) <= nowMs;
+  const expiresCell = el('td');
+  expiresCell.append(
+    el('span', { text: formatTime(a.expiresAt) }),
+    el('span', {
+      class: 'sub',
+      text: expired ? `expired ${relative(a.expiresAt, nowMs)}` : relative(a.expiresAt, nowMs),
+    }),
+  );
+
+  return el(
+    'tr',
+    { 'data-pubkey': w.pubkey, 'data-state': w.state },
+    workerCell,
+    el('td', {}, pill(w.state, STATE_TONES[w.state] ?? 'wait')),
+    evidenceCell,
+    tcbCell,
+    measurementCell(a.measurement),
+    operatorCell,
+    attestedCell,
+    expiresCell,
+  );
+}
+
+function renderWorkers(workers) {
+  const rows = $('worker-rows');
+  if (workers.length === 0) {
+    rows.replaceChildren(
+      el('tr', { class: 'empty' }, el('td', { colSpan: 8, text: 'No workers registered yet.' })),
+    );
+  } else {
+    rows.replaceChildren(...workers.map(workerRow));
+  }
+  $('worker-count').textContent = String(workers.length);
+  const counts = {};
+  for (const w of workers) counts[w.state] = (counts[w.state] ?? 0) + 1;
+  $('worker-states').textContent =
+    Object.entries(counts)
+      .map(([state, n]) => `${n} ${state}`)
+      .join(' · ') || 'none registered';
+}
+
+function describeEvent(event) {
+  const f = event.fields;
+  const who = f.worker ?? f.gatekeeper ?? f.target;
+  const parts = [];
+  if (who) parts.push(short(who));
+  if (f.from !== undefined || f.to !== undefined) parts.push(`${f.from ?? '∅'} → ${f.to}`);
+  if (f.masterPubkey) parts.push(`master ${short(f.masterPubkey)}`);
+  if (f.score !== undefined) parts.push(`score ${f.score}`);
+  return parts.join('  ');
+}
+
+function renderEvents(blockEvents) {
+  const list = $('events');
+  const relevant = blockEvents.events.filter((e) => EVENT_MODULES.has(e.module));
+  for (const event of relevant) {
+    const item = el(
+      'li',
+      { 'data-event': `${event.module}.${event.name}` },
+      el('span', { class: 'block mono', text: `#${blockEvents.number}` }),
+      el('strong', { text: `${event.module}.${event.name}` }),
+      el('span', { class: 'mono', text: `  ${describeEvent(event)}` }),
+    );
+    list.prepend(item);
+  }
+  while (list.children.length > MAX_EVENTS) list.lastElementChild.remove();
+}
+
+function renderConnection(state) {
+  const badge = $('connection');
+  badge.dataset.state = state;
+  badge.textContent = state;
+  badge.className = `pill ${state === 'live' ? 'pill-ok' : state === 'connecting' ? 'pill-wait' : 'pill-bad'}`;
+}
+
+// ---- data ---------------------------------------------------------------------------------------
+
+async function listAllWorkers(rpc) {
+  const workers = [];
+  let startAfter;
+  do {
+    const page = await rpc.call('registry_listWorkers', [
+      startAfter ? { startAfter, limit: WORKER_PAGE } : { limit: WORKER_PAGE },
+    ]);
+    workers.push(...page.workers);
+    startAfter = page.next ?? undefined;
+  } while (startAfter);
+  return workers;
+}
+
+/** Events of the last blocks before the subscription began, oldest first (the list shows newest on top). */
+async function backfillEvents(rpc, headNumber) {
+  $('events').replaceChildren();
+  for (let number = Math.max(1, headNumber - BACKFILL_BLOCKS + 1); number <= headNumber; number++) {
+    const hash = await rpc.call('chain_getBlockHash', [number]);
+    const events = hash && (await rpc.call('chain_getEvents', [hash]));
+    if (events) renderEvents(events);
+  }
+}
+
+function start() {
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
+  let refreshing = false;
+  let dirty = false;
+
+  // New blocks can arrive faster than a refresh completes: coalesce them into one more refresh.
+  async function refresh() {
+    if (refreshing) {
+      dirty = true;
+      return;
+    }
+    refreshing = true;
+    try {
+      do {
+        dirty = false;
+        const [gatekeepers, workers] = await Promise.all([
+          rpc.call('gatekeeper_getGatekeepers'),
+          listAllWorkers(rpc),
+        ]);
+        renderGatekeepers(gatekeepers);
+        renderWorkers(workers);
+        document.body.dataset.loaded = 'true';
+      } while (dirty);
+    } catch (error) {
+      console.error('refresh failed', error);
+    } finally {
+      refreshing = false;
+    }
+  }
+
+  const rpc = connect(url, {
+    onState: renderConnection,
+    async onOpen() {
+      const [properties, policy, head] = await Promise.all([
+        rpc.call('system_properties'),
+        rpc.call('registry_getPolicy'),
+        rpc.call('chain_getHeader'),
+      ]);
+      $('chain-name').textContent = properties.chain;
+      document.title = `Phalanx · ${properties.chain}`;
+      $('insecure-banner').hidden = policy.roots.every((root) => root.intel);
+      if (head) renderHead(head);
+      await rpc.call('chain_subscribeNewHeads');
+      await refresh();
+      // Then the event list: recent history, and live events on top of it (a block sealed in
+      // between may be missing from the list; the worker table does not depend on it).
+      if (head) await backfillEvents(rpc, head.header.number);
+      await rpc.call('chain_subscribeEvents');
+    },
+    onNotification(method, result) {
+      if (method === 'chain_newHead') {
+        renderHead(result);
+        void refresh();
+      } else if (method === 'chain_events') {
+        renderEvents(result);
+      }
+    },
+  });
+}
+
+start();
