@@ -55,7 +55,9 @@ export function superviseProcess(options: SuperviseOptions): SupervisedProcess {
     let spawned: ChildProcess;
     try {
       spawned = spawn(options.command, [...options.args], {
-        stdio: ['ignore', log, log],
+        // The IPC channel carries no messages: it closes when this process dies, however it dies,
+        // which tells the child to stop (see the worker command).
+        stdio: ['ignore', log, log, 'ipc'],
         env: options.env ?? process.env,
         // Its own process group: a Ctrl-C in the terminal reaches the devnet alone, which then stops
         // its children in order instead of racing them.

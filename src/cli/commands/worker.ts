@@ -43,7 +43,19 @@ function parseCores(value: string | undefined): number | undefined {
   return cores;
 }
 
-/** Runs until SIGINT/SIGTERM; resolves with the exit status. */
+/**
+ * Started by a supervisor with an IPC channel (the devnet), the worker stops when the channel closes:
+ * it closes when the supervisor dies, even by SIGKILL, and a devnet worker without its devnet has
+ * no reason to go on. It is treated as a SIGTERM: a graceful stop once the worker runs, and the
+ * default (exit) before that. The channel carries no messages and must not keep the process alive.
+ */
+function stopWithSupervisor(): void {
+  if (!process.channel) return;
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
+
+/** Runs until SIGINT/SIGTERM (or its supervisor's end); resolves with the exit status. */
 export async function runWorkerCommand(options: WorkerCommandOptions, io: OutputSink): Promise<number> {
   return runAction(io, async () => {
     const tee = parseTee(options.tee);
@@ -66,6 +78,7 @@ export async function runWorkerCommand(options: WorkerCommandOptions, io: Output
     const genesisHash = options.genesisHash === undefined ? undefined : hexToBytes(options.genesisHash, 32);
     const cores = parseCores(options.cores);
     const logger = pino({ level: options.logLevel ?? 'info' }, pino.destination(2));
+    stopWithSupervisor();
     const worker = await runWorker({
       tee,
       rpcUrl: toHttpUrl(options.rpc ?? defaultRpcUrl()),
