@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { encodeAddress } from '../../src/codec/address.js';
 import { devKeypair } from '../../src/codec/devKeys.js';
 import { DEV_ENDOWMENT, UNIT } from '../../src/runtime/index.js';
+import { firstStdoutLine } from './devnetProcess.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
@@ -50,19 +51,7 @@ async function startDevnet(
     ['devnet', '--rpc-port', '0', '--block-time', '200', '--json', '--no-workers', ...args],
     env,
   );
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => {
-      stdout += chunk;
-      const end = stdout.indexOf('\n');
-      if (end >= 0) resolve(stdout.slice(0, end));
-    });
-    child.once('exit', (code) => reject(new Error(`devnet exited with ${code}: ${stderr}`)));
-  });
+  const { line } = await firstStdoutLine(child);
   const { rpcUrl, dataDir } = JSON.parse(line) as { rpcUrl: string; dataDir: string };
   return { child, rpcUrl, dataDir };
 }

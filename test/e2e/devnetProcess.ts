@@ -28,14 +28,11 @@ export interface DevnetProcess {
   destroy(): Promise<void>;
 }
 
-export async function startDevnetProcess(args: string[] = []): Promise<DevnetProcess> {
-  const home = await mkdtemp(join(tmpdir(), 'phalanx-e2e-devnet-'));
-  const dataDir = join(home, 'net');
-  const child = spawn(
-    process.execPath,
-    [...CLI, 'devnet', '--data-dir', dataDir, '--rpc-port', '0', '--block-time', '200', '--json', ...args],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/**
+ * The first line a `devnet --json` child prints (its addresses), and its stderr so far at any time
+ * after. Rejects, with that stderr, if the child exits first.
+ */
+export async function firstStdoutLine(child: ChildProcess): Promise<{ line: string; stderr: () => string }> {
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
@@ -49,6 +46,18 @@ export async function startDevnetProcess(args: string[] = []): Promise<DevnetPro
     });
     child.once('exit', (code) => reject(new Error(`devnet exited with ${code}: ${stderr}`)));
   });
+  return { line, stderr: () => stderr };
+}
+
+export async function startDevnetProcess(args: string[] = []): Promise<DevnetProcess> {
+  const home = await mkdtemp(join(tmpdir(), 'phalanx-e2e-devnet-'));
+  const dataDir = join(home, 'net');
+  const child = spawn(
+    process.execPath,
+    [...CLI, 'devnet', '--data-dir', dataDir, '--rpc-port', '0', '--block-time', '200', '--json', ...args],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const { line, stderr } = await firstStdoutLine(child);
   const info = JSON.parse(line) as { rpcUrl: string; dashboardUrl: string | null; pidsFile: string | null };
   const readPids = async () =>
     JSON.parse(await readFile(join(dataDir, 'devnet-pids.json'), 'utf8')) as DevnetPids;
@@ -57,7 +66,7 @@ export async function startDevnetProcess(args: string[] = []): Promise<DevnetPro
     rpcUrl: info.rpcUrl,
     dashboardUrl: info.dashboardUrl ?? '',
     dataDir,
-    stderr: () => stderr,
+    stderr,
     readPids,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;

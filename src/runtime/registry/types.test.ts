@@ -126,6 +126,7 @@ describe('WorkerInfo', () => {
 // policies and attestations hold it): written out here so that reordering the shared list fails.
 describe('status codecs', () => {
   test('encode each TCB status as its fixed enum index', () => {
+    // Written out rather than read from TCB_STATUSES: reordering that list must fail here.
     const order = [
       'UpToDate',
       'SWHardeningNeeded',
@@ -143,6 +144,7 @@ describe('status codecs', () => {
   });
 
   test('encode each IAS quote status as its fixed enum index', () => {
+    // Written out rather than read from IAS_QUOTE_STATUSES: reordering that list must fail here.
     const order = [
       'OK',
       'SIGNATURE_INVALID',
