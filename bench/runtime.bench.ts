@@ -1,7 +1,7 @@
 // Block execution of signed transfers against its physical floor, bare ed25519 verification of the
 // same signatures, measured in the same run (issue 2: at most 3x). The block runs through the
 // node's interface (beginBlock / apply / finish) over an in-memory state; the node's Merkle commit
-// of the changes is measured on its side. `npx tsx bench/runtime.bench.ts [transfers]`.
+// of the changes is measured on its side. `npx tsx bench/runtime.bench.ts [--quick]`.
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { encodeAddress } from '../src/codec/address.js';
@@ -13,15 +13,15 @@ import { balancesCalls } from '../src/runtime/balances/types.js';
 import { createDevGenesisConfig, createRuntime, UNIT } from '../src/runtime/index.js';
 import { createMapReader } from '../src/runtime/support/overlay.js';
 import { applyChanges } from '../src/runtime/testing.js';
+import { type BenchOptions, type BenchResult, figure, median } from './figure.js';
+
+export const FIGURE_NAMES = ['runtime.transfers'] as const;
 
 const ACCOUNTS = 500;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-export async function runRuntimeBench(transfers = 2000, rounds = 5): Promise<string> {
+export async function runRuntimeBench(options: BenchOptions = { quick: false }): Promise<BenchResult> {
+  const transfers = options.quick ? 200 : 2000;
+  const rounds = options.quick ? 2 : 5;
   const runtime = createRuntime();
   const keys: Keypair[] = Array.from({ length: ACCOUNTS }, (_, i) => ed25519FromSeed(devSeed(`bench-${i}`)));
   const config = createDevGenesisConfig({ chainName: 'bench' });
@@ -94,7 +94,7 @@ export async function runRuntimeBench(transfers = 2000, rounds = 5): Promise<str
   const block = median(blockTimes);
   const perTransfer = (block / transfers) * 1000;
   const perVerify = (verify / transfers) * 1000;
-  return [
+  const markdown = [
     `Block of ${transfers} signed transfers among ${ACCOUNTS} accounts, median of ${rounds} rounds; ${changed} keys changed.`,
     '',
     '| measure | total (ms) | per transfer (µs) | ratio to ed25519 verify |',
@@ -102,9 +102,17 @@ export async function runRuntimeBench(transfers = 2000, rounds = 5): Promise<str
     `| bare ed25519Verify of the same signatures | ${verify.toFixed(1)} | ${perVerify.toFixed(1)} | 1.00 |`,
     `| runtime block execution (beginBlock, apply ×${transfers}, finish) | ${block.toFixed(1)} | ${perTransfer.toFixed(1)} | ${(block / verify).toFixed(2)} |`,
   ].join('\n');
+  return {
+    markdown,
+    figures: [
+      figure('runtime.transfers', 'µs/transfer', perTransfer, {
+        name: 'ed25519Verify of the same signatures (src/codec, keys cached)',
+        value: perVerify,
+      }),
+    ],
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const transfers = Number(process.argv[2] ?? 2000);
-  console.log(await runRuntimeBench(transfers));
+  console.log((await runRuntimeBench({ quick: process.argv.includes('--quick') })).markdown);
 }

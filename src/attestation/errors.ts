@@ -17,6 +17,9 @@ export type AttestationErrorCode =
   | 'CertificateChainInvalid'
   | 'CertificateExpired'
   | 'CertificateRevoked'
+  // TCB info or QE identity signed by a certificate other than the TCB Signing certificate that the
+  // root issued directly (a PCK certificate or a CA also chains to the root, but may not sign these)
+  | 'TcbSigningCertificateInvalid'
   | 'CrlInvalid'
   | 'CrlExpired'
   | 'PckExtensionInvalid'
@@ -39,10 +42,17 @@ export type AttestationErrorCode =
   // IAS
   | 'IasSignatureInvalid'
   | 'IasReportInvalid'
+  // valid evidence that attests something other than what it is claimed to (checkEvidence.ts)
+  | 'TeeMismatch'
+  | 'ReportDataMismatch'
   // policy (valid evidence that policy refuses)
   | 'PolicyRejected'
   // a policy document (JSON) that does not parse
-  | 'MalformedPolicy';
+  | 'MalformedPolicy'
+  // Anything else thrown while checking evidence: a bug in the verifier, not a verdict on the input.
+  // Still a rejection (fail closed), but named apart so that it is logged and counted as a bug rather
+  // than mistaken for bad evidence (checkEvidence.ts, verifyQuote.ts).
+  | 'InternalError';
 
 export class AttestationError extends PhalanxError {
   declare readonly code: AttestationErrorCode;

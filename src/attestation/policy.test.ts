@@ -11,9 +11,10 @@ import {
   defaultPolicy,
   enforcePolicy,
   evaluatePolicy,
+  evaluateRecordedEvidence,
   isSeptVeDisabled,
+  measurementRuleToJson,
   parsePolicyJson,
-  policyToJson,
 } from './policy.js';
 import { INTEL_IAS_SIGNING_CA_DER } from './roots/intelRoots.js';
 import {
@@ -306,7 +307,7 @@ describe('parsePolicyJson', () => {
     assert.deepEqual(parsePolicyJson({}), defaultPolicy());
   });
 
-  it('round-trips a full policy through policyToJson', () => {
+  it('reads a full policy, and its rules write back as the JSON they were read from (0x, lowercase)', () => {
     const json = {
       acceptedTcbStatuses: ['UpToDate', 'OutOfDate'],
       acceptedQuoteStatuses: ['OK'],
@@ -315,12 +316,18 @@ describe('parsePolicyJson', () => {
       requireSeptVeDisable: false,
       measurementAllowlist: [
         { tee: 'sgx', mrSigner: '51'.repeat(32), isvProdId: 1, minIsvSvn: 2 },
-        { tee: 'tdx', mrTd: '7d'.repeat(48), rtmr0: '00'.repeat(48) },
+        { tee: 'tdx', mrTd: `0x${'7D'.repeat(48)}`, rtmr0: '00'.repeat(48) },
       ],
       maxEvidenceAgeSeconds: 86400,
     };
     const policy = parsePolicyJson(json);
-    assert.deepEqual(policyToJson(policy), json);
+    assert.deepEqual(policy.measurementAllowlist?.map(measurementRuleToJson), [
+      { tee: 'sgx', mrSigner: `0x${'51'.repeat(32)}`, isvProdId: 1, minIsvSvn: 2 },
+      { tee: 'tdx', mrTd: `0x${'7d'.repeat(48)}`, rtmr0: `0x${'00'.repeat(48)}` },
+    ]);
+    assert.deepEqual(policy.advisoryAllowlist, ['INTEL-SA-00334']);
+    assert.equal(policy.maxEvidenceAgeSeconds, 86400);
+    assert.equal(policy.allowDebug, true);
     const rule = policy.measurementAllowlist?.[0];
     assert.ok(rule?.tee === 'sgx' && rule.mrSigner && bytesToHex(rule.mrSigner) === '51'.repeat(32));
     assert.equal(
@@ -373,5 +380,51 @@ describe('isSeptVeDisabled', () => {
   it('reads bit 28 of the little-endian TD attributes', () => {
     assert.equal(isSeptVeDisabled(TD_ATTRIBUTES_SEPT), true);
     assert.equal(isSeptVeDisabled(Uint8Array.from([0xff, 0xff, 0xff, 0xef, 0xff, 0xff, 0xff, 0xff])), false);
+  });
+});
+
+describe('evaluateRecordedEvidence', () => {
+  const recordOf = (evidence: VerifiedEvidence) => ({
+    kind: evidence.kind,
+    tcbStatus: evidence.tcbStatus,
+    quoteStatus: evidence.quoteStatus,
+    advisoryIds: evidence.advisoryIds,
+    measurements: evidence.measurements,
+  });
+  const allowed = { tee: 'sgx' as const, mrEnclave: fill(32, 0xe1) };
+
+  it('refuses a recorded measurement that a later allowlist no longer lists', () => {
+    const record = recordOf(sgxEvidence());
+    const before = { ...defaultPolicy(), measurementAllowlist: [allowed] };
+    assert.deepEqual(evaluateRecordedEvidence(record, before), { accepted: true, confidence: 1 });
+    const after = { ...before, measurementAllowlist: [{ tee: 'sgx' as const, mrEnclave: fill(32, 0xe2) }] };
+    const verdict = evaluateRecordedEvidence(record, after);
+    assert.equal(verdict.accepted ? 'accepted' : verdict.reason.code, 'MeasurementNotAllowed');
+  });
+
+  it('gives the verdict evaluatePolicy gives the evidence, whenever debug, TD attributes and age do not decide', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ALL_TCB),
+        fc.subarray(['INTEL-SA-00334', 'INTEL-SA-00615', 'INTEL-SA-00828']),
+        fc.subarray(ALL_TCB),
+        fc.option(fc.subarray(['INTEL-SA-00334', 'INTEL-SA-00615']), { nil: undefined }),
+        fc.boolean(),
+        (tcbStatus, advisoryIds, accepted, advisoryAllowlist, listed) => {
+          const evidence = sgxEvidence({ tcbStatus, advisoryIds });
+          const policy: AttestationPolicy = {
+            ...defaultPolicy(),
+            acceptedTcbStatuses: accepted,
+            ...(advisoryAllowlist === undefined ? {} : { advisoryAllowlist }),
+            measurementAllowlist: listed ? [allowed] : [],
+          };
+          assert.deepEqual(
+            evaluateRecordedEvidence(recordOf(evidence), policy),
+            evaluatePolicy(evidence, policy, AT),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -5,7 +5,14 @@
 import { z } from 'zod';
 import { bytesToHex, equalBytes, hexToBytes } from '../codec/bytes.js';
 import { AttestationError } from './errors.js';
-import type { IasQuoteStatus, TcbStatus, VerifiedEvidence } from './types.js';
+import type {
+  EvidenceKind,
+  IasQuoteStatus,
+  SgxMeasurements,
+  TcbStatus,
+  TdxMeasurements,
+  VerifiedEvidence,
+} from './types.js';
 
 export interface SgxMeasurementRule {
   readonly tee: 'sgx';
@@ -43,6 +50,24 @@ export interface AttestationPolicy {
   readonly maxEvidenceAgeSeconds?: number;
 }
 
+/** The measurement fields a rule can name: what the allowlist is matched against. */
+export type RuleMeasurements =
+  | Pick<SgxMeasurements, 'tee' | 'mrEnclave' | 'mrSigner' | 'isvProdId' | 'isvSvn'>
+  | Pick<TdxMeasurements, 'tee' | 'mrTd' | 'rtmr0' | 'rtmr1' | 'rtmr2' | 'rtmr3'>;
+
+/**
+ * What a chain keeps of evidence it accepted (the registry's `AttestationFacts`): enough to judge it
+ * again under a later policy without the evidence. Debug mode and TD attributes are not part of it;
+ * whoever holds the evidence (a gatekeeper) re-checks those with `evaluatePolicy`.
+ */
+export interface RecordedEvidence {
+  readonly kind: EvidenceKind;
+  readonly tcbStatus?: TcbStatus | undefined;
+  readonly quoteStatus?: IasQuoteStatus | undefined;
+  readonly advisoryIds: readonly string[];
+  readonly measurements: RuleMeasurements;
+}
+
 export type PolicyRefusalCode =
   | 'TcbStatusRefused'
   | 'AdvisoryRefused'
@@ -51,14 +76,20 @@ export type PolicyRefusalCode =
   | 'MeasurementNotAllowed'
   | 'EvidenceTooOld';
 
-export interface PolicyRefusal {
-  readonly code: PolicyRefusalCode;
+/** The refusals `evaluateRecordedEvidence` can give: the checks a record is enough for. */
+export type RecordedRefusalCode = Extract<
+  PolicyRefusalCode,
+  'TcbStatusRefused' | 'AdvisoryRefused' | 'MeasurementNotAllowed'
+>;
+
+export interface PolicyRefusal<C extends PolicyRefusalCode = PolicyRefusalCode> {
+  readonly code: C;
   readonly message: string;
 }
 
-export type PolicyVerdict =
+export type PolicyVerdict<C extends PolicyRefusalCode = PolicyRefusalCode> =
   | { readonly accepted: true; readonly confidence: number }
-  | { readonly accepted: false; readonly reason: PolicyRefusal };
+  | { readonly accepted: false; readonly reason: PolicyRefusal<C> };
 
 // Confidence levels, 1 = strongest, after Phala's pRuntime (phala-blockchain, pallets/phala
 // constants SGX_QUOTE_STATUS_LEVEL_1..5): level 4 is a level-3 status whose advisories are not all
@@ -109,7 +140,7 @@ export const CONFIDENCE_BENIGN_ADVISORIES: readonly string[] = [
 
 /** The confidence level of a status (1 strongest .. 5), or undefined if it can never be accepted. */
 export function confidenceLevel(
-  evidence: Pick<VerifiedEvidence, 'tcbStatus' | 'quoteStatus' | 'advisoryIds' | 'kind'>,
+  evidence: Pick<RecordedEvidence, 'tcbStatus' | 'quoteStatus' | 'advisoryIds' | 'kind'>,
 ): number | undefined {
   const base =
     evidence.kind === 'ias'
@@ -142,8 +173,7 @@ export function isSeptVeDisabled(tdAttributes: Uint8Array): boolean {
   return ((tdAttributes[SEPT_VE_DISABLE_BYTE] ?? 0) & SEPT_VE_DISABLE_MASK) !== 0;
 }
 
-function matchesRule(evidence: VerifiedEvidence, rule: MeasurementRule): boolean {
-  const m = evidence.measurements;
+function matchesRule(m: RuleMeasurements, rule: MeasurementRule): boolean {
   if (rule.tee === 'sgx') {
     if (m.tee !== 'sgx') return false;
     if (rule.mrEnclave !== undefined && !equalBytes(rule.mrEnclave, m.mrEnclave)) return false;
@@ -161,24 +191,23 @@ function matchesRule(evidence: VerifiedEvidence, rule: MeasurementRule): boolean
   return true;
 }
 
-function describeMeasurement(evidence: VerifiedEvidence): string {
-  const m = evidence.measurements;
+function describeMeasurement(m: RuleMeasurements): string {
   return m.tee === 'sgx'
     ? `MRENCLAVE ${bytesToHex(m.mrEnclave)}, MRSIGNER ${bytesToHex(m.mrSigner)}, ISVPRODID ${m.isvProdId}, ISVSVN ${m.isvSvn}`
     : `MRTD ${bytesToHex(m.mrTd)}`;
 }
 
-const refuse = (code: PolicyRefusalCode, message: string): PolicyVerdict => ({
+const refuse = <C extends PolicyRefusalCode>(code: C, message: string): PolicyVerdict<C> => ({
   accepted: false,
   reason: { code, message },
 });
 
-/** Decides whether verified evidence may register under `policy` at `at` (Unix seconds). */
-export function evaluatePolicy(
-  evidence: VerifiedEvidence,
+// The checks that need only what a chain records, in evaluatePolicy's order: status and advisories
+// (the verdict, with the confidence when accepted), then the measurement (undefined: no refusal).
+function judgeStatus(
+  evidence: RecordedEvidence,
   policy: AttestationPolicy,
-  at: number,
-): PolicyVerdict {
+): PolicyVerdict<RecordedRefusalCode> {
   const confidence = confidenceLevel(evidence);
   const status = evidence.kind === 'ias' ? evidence.quoteStatus : evidence.tcbStatus;
   const listed =
@@ -197,6 +226,29 @@ export function evaluatePolicy(
       return refuse('AdvisoryRefused', `advisories not allowed by policy: ${refused.join(', ')}`);
     }
   }
+  return { accepted: true, confidence };
+}
+
+function refuseMeasurement(
+  measurements: RuleMeasurements,
+  policy: AttestationPolicy,
+): PolicyVerdict<RecordedRefusalCode> | undefined {
+  if (policy.measurementAllowlist === undefined) return undefined;
+  if (policy.measurementAllowlist.some((rule) => matchesRule(measurements, rule))) return undefined;
+  return refuse(
+    'MeasurementNotAllowed',
+    `measurement not in the allowlist: ${describeMeasurement(measurements)}`,
+  );
+}
+
+/** Decides whether verified evidence may register under `policy` at `at` (Unix seconds). */
+export function evaluatePolicy(
+  evidence: VerifiedEvidence,
+  policy: AttestationPolicy,
+  at: number,
+): PolicyVerdict {
+  const status = judgeStatus(evidence, policy);
+  if (!status.accepted) return status;
   if (evidence.debug && !policy.allowDebug) {
     return refuse(
       'DebugRefused',
@@ -211,14 +263,8 @@ export function evaluatePolicy(
       );
     }
   }
-  if (policy.measurementAllowlist !== undefined) {
-    if (!policy.measurementAllowlist.some((rule) => matchesRule(evidence, rule))) {
-      return refuse(
-        'MeasurementNotAllowed',
-        `measurement not in the allowlist: ${describeMeasurement(evidence)}`,
-      );
-    }
-  }
+  const measurement = refuseMeasurement(evidence.measurements, policy);
+  if (measurement !== undefined) return measurement;
   // Only evidence that carries its production time (IAS) can be aged; DCAP quotes are bound to a
   // recent block through their report data instead (DESIGN.md section 4.2).
   if (policy.maxEvidenceAgeSeconds !== undefined && evidence.producedAt !== undefined) {
@@ -230,7 +276,21 @@ export function evaluatePolicy(
       );
     }
   }
-  return { accepted: true, confidence };
+  return status;
+}
+
+/**
+ * Judges what a chain recorded of evidence it once accepted against `policy` as it is now: the
+ * status, advisory and measurement checks of `evaluatePolicy`, the same code in the same order. A
+ * chain uses it to stop handing keys to a worker whose build or TCB governance has since refused.
+ */
+export function evaluateRecordedEvidence(
+  evidence: RecordedEvidence,
+  policy: AttestationPolicy,
+): PolicyVerdict<RecordedRefusalCode> {
+  const status = judgeStatus(evidence, policy);
+  if (!status.accepted) return status;
+  return refuseMeasurement(evidence.measurements, policy) ?? status;
 }
 
 /** Like evaluatePolicy, but throws AttestationError('PolicyRejected', ..., { reason }); returns the confidence. */
@@ -242,41 +302,95 @@ export function enforcePolicy(evidence: VerifiedEvidence, policy: AttestationPol
   return verdict.confidence;
 }
 
-// ---- JSON form (CLI --policy FILE, genesis) ----
+/** The refusal an AttestationError('PolicyRejected') from enforcePolicy carries; undefined for any other error. */
+export function policyRefusalOf(error: AttestationError): PolicyRefusal | undefined {
+  if (error.code !== 'PolicyRejected') return undefined;
+  return error.details.reason as PolicyRefusal | undefined;
+}
 
-const hexOf = (bytes: number) =>
-  z
-    .string()
-    .regex(new RegExp(`^(0x)?[0-9a-fA-F]{${bytes * 2}}$`), `expected ${bytes} bytes of hex`)
-    .transform((h) => hexToBytes(h));
+// ---- JSON form ----
+// A measurement rule's JSON form is declared once, here: `phalanx attest verify --policy FILE`
+// reads it inside the library's policy below, and the chain's policy (genesis, `tx registry
+// set-policy --file`, `registry_getPolicy`) reads and writes it through
+// src/runtime/registry/schemas.ts. Hex takes an optional 0x in either case; written hex is 0x and
+// lowercase.
+
+const hexJson = (bytes: number) =>
+  z.string().regex(new RegExp(`^(0x)?[0-9a-fA-F]{${bytes * 2}}$`), `expected ${bytes} bytes of hex`);
 const u16 = z.number().int().min(0).max(0xffff);
 
-const SgxRuleJson = z
-  .strictObject({
+export const MeasurementRuleJsonSchema = z.discriminatedUnion('tee', [
+  z.strictObject({
     tee: z.literal('sgx'),
-    mrEnclave: hexOf(32).optional(),
-    mrSigner: hexOf(32).optional(),
+    mrEnclave: hexJson(32).optional(),
+    mrSigner: hexJson(32).optional(),
     isvProdId: u16.optional(),
     minIsvSvn: u16.optional(),
-  })
-  // A rule naming neither MRENCLAVE nor MRSIGNER would allow any enclave at all.
-  .refine(
-    (r) => r.mrEnclave !== undefined || r.mrSigner !== undefined,
-    'an SGX rule needs mrEnclave or mrSigner',
-  );
+  }),
+  z.strictObject({
+    tee: z.literal('tdx'),
+    mrTd: hexJson(48),
+    rtmr0: hexJson(48).optional(),
+    rtmr1: hexJson(48).optional(),
+    rtmr2: hexJson(48).optional(),
+    rtmr3: hexJson(48).optional(),
+  }),
+]);
+export type MeasurementRuleJson = z.infer<typeof MeasurementRuleJsonSchema>;
 
-const TdxRuleJson = z.strictObject({
-  tee: z.literal('tdx'),
-  mrTd: hexOf(48),
-  rtmr0: hexOf(48).optional(),
-  rtmr1: hexOf(48).optional(),
-  rtmr2: hexOf(48).optional(),
-  rtmr3: hexOf(48).optional(),
-});
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+const bytesOf = (hex: string | undefined) => (hex === undefined ? undefined : hexToBytes(hex));
+const hexOf = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : `0x${bytesToHex(bytes)}`);
+
+/** A rule of its JSON form (already checked by MeasurementRuleJsonSchema); unset fields stay out. */
+export function measurementRuleFromJson(json: MeasurementRuleJson): MeasurementRule {
+  if (json.tee === 'sgx') {
+    return dropUndefined({
+      tee: 'sgx',
+      mrEnclave: bytesOf(json.mrEnclave),
+      mrSigner: bytesOf(json.mrSigner),
+      isvProdId: json.isvProdId,
+      minIsvSvn: json.minIsvSvn,
+    }) as SgxMeasurementRule;
+  }
+  return dropUndefined({
+    tee: 'tdx',
+    mrTd: hexToBytes(json.mrTd),
+    rtmr0: bytesOf(json.rtmr0),
+    rtmr1: bytesOf(json.rtmr1),
+    rtmr2: bytesOf(json.rtmr2),
+    rtmr3: bytesOf(json.rtmr3),
+  }) as TdxMeasurementRule;
+}
+
+/** The JSON form of a rule, the inverse of measurementRuleFromJson. */
+export function measurementRuleToJson(rule: MeasurementRule): MeasurementRuleJson {
+  if (rule.tee === 'sgx') {
+    return dropUndefined({
+      tee: 'sgx',
+      mrEnclave: hexOf(rule.mrEnclave),
+      mrSigner: hexOf(rule.mrSigner),
+      isvProdId: rule.isvProdId,
+      minIsvSvn: rule.minIsvSvn,
+    });
+  }
+  return dropUndefined({
+    tee: 'tdx',
+    mrTd: `0x${bytesToHex(rule.mrTd)}`,
+    rtmr0: hexOf(rule.rtmr0),
+    rtmr1: hexOf(rule.rtmr1),
+    rtmr2: hexOf(rule.rtmr2),
+    rtmr3: hexOf(rule.rtmr3),
+  });
+}
 
 const defaults = defaultPolicy();
-// Unknown keys are rejected: a misspelt field in a security policy must not be silently ignored.
-const PolicyJson = z.strictObject({
+// The library's policy for `attest verify --policy FILE`: absent fields take the production
+// defaults. Unknown keys are rejected: a misspelt field in a security policy must not be ignored.
+const AttestationPolicyJson = z.strictObject({
   acceptedTcbStatuses: z
     .array(z.enum(ACCEPTABLE_TCB_STATUSES))
     .max(16)
@@ -289,7 +403,13 @@ const PolicyJson = z.strictObject({
   allowDebug: z.boolean().default(defaults.allowDebug),
   requireSeptVeDisable: z.boolean().default(defaults.requireSeptVeDisable),
   measurementAllowlist: z
-    .array(z.union([SgxRuleJson, TdxRuleJson]))
+    .array(
+      // A rule naming neither MRENCLAVE nor MRSIGNER would allow any enclave at all.
+      MeasurementRuleJsonSchema.refine(
+        (r) => r.tee !== 'sgx' || r.mrEnclave !== undefined || r.mrSigner !== undefined,
+        'an SGX rule needs mrEnclave or mrSigner',
+      ),
+    )
     .max(4096)
     .optional(),
   maxEvidenceAgeSeconds: z
@@ -300,13 +420,9 @@ const PolicyJson = z.strictObject({
     .optional(),
 });
 
-function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
 /** Reads a policy from parsed JSON; absent fields take defaultPolicy()'s values. */
 export function parsePolicyJson(json: unknown): AttestationPolicy {
-  const parsed = PolicyJson.safeParse(json);
+  const parsed = AttestationPolicyJson.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') ?? '';
@@ -325,38 +441,7 @@ export function parsePolicyJson(json: unknown): AttestationPolicy {
     advisoryAllowlist: j.advisoryAllowlist,
     allowDebug: j.allowDebug,
     requireSeptVeDisable: j.requireSeptVeDisable,
-    measurementAllowlist: j.measurementAllowlist?.map((r) => dropUndefined(r) as MeasurementRule),
+    measurementAllowlist: j.measurementAllowlist?.map(measurementRuleFromJson),
     maxEvidenceAgeSeconds: j.maxEvidenceAgeSeconds,
   }) as AttestationPolicy;
-}
-
-/** The JSON form read by parsePolicyJson (hex without 0x). */
-export function policyToJson(policy: AttestationPolicy): Record<string, unknown> {
-  const hex = (b: Uint8Array | undefined) => (b === undefined ? undefined : bytesToHex(b));
-  return dropUndefined({
-    acceptedTcbStatuses: [...policy.acceptedTcbStatuses],
-    acceptedQuoteStatuses: [...policy.acceptedQuoteStatuses],
-    advisoryAllowlist: policy.advisoryAllowlist === undefined ? undefined : [...policy.advisoryAllowlist],
-    allowDebug: policy.allowDebug,
-    requireSeptVeDisable: policy.requireSeptVeDisable,
-    measurementAllowlist: policy.measurementAllowlist?.map((r) =>
-      r.tee === 'sgx'
-        ? dropUndefined({
-            tee: r.tee,
-            mrEnclave: hex(r.mrEnclave),
-            mrSigner: hex(r.mrSigner),
-            isvProdId: r.isvProdId,
-            minIsvSvn: r.minIsvSvn,
-          })
-        : dropUndefined({
-            tee: r.tee,
-            mrTd: hex(r.mrTd),
-            rtmr0: hex(r.rtmr0),
-            rtmr1: hex(r.rtmr1),
-            rtmr2: hex(r.rtmr2),
-            rtmr3: hex(r.rtmr3),
-          }),
-    ),
-    maxEvidenceAgeSeconds: policy.maxEvidenceAgeSeconds,
-  });
 }

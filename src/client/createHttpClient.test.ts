@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { toHex } from '../codec/bytes.js';
@@ -18,6 +18,7 @@ import { getHeader } from './getHeader.js';
 import { getHealth } from './getHealth.js';
 import { getStorage } from './getStorage.js';
 import { getStoragePage } from './getStoragePage.js';
+import { BLOCK_RESPONSE_LIMITS, DEFAULT_MAX_RESPONSE_BYTES } from './maxResponseBytes.js';
 import { submitExtrinsic } from './submitExtrinsic.js';
 import type { RpcClient } from './types.js';
 
@@ -131,5 +132,120 @@ describe('createHttpClient', () => {
 
   it('sends hex the node accepts for every byte argument', async () => {
     assert.equal(toHex((await getHeader(client, chain.genesisHash))!.hash), toHex(chain.genesisHash));
+  });
+});
+
+/** A node that answers every request with `handler`, on 127.0.0.1; `close` drops open connections. */
+async function hostileNode(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server = createServer(handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('createHttpClient against a hostile node', () => {
+  const KiB = 1024;
+  const MiB = 1024 * KiB;
+
+  it('aborts an endless answer past its cap with ResponseTooLarge, having read at most the cap and one chunk', async () => {
+    const cap = 1 * MiB;
+    const chunk = Buffer.alloc(64 * KiB, 0x20);
+    // Endless as far as the client can tell; the bound only keeps a broken client from eating the machine.
+    const safety = 64 * MiB;
+    let sent = 0;
+    let hungUp!: Promise<void>;
+    const node = await hostileNode((_req, res) => {
+      hungUp = new Promise((resolve) => res.once('close', () => resolve()));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const pump = (): void => {
+        while (sent < safety && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        if (sent >= safety) res.end();
+      };
+      pump();
+    });
+    try {
+      const client = createHttpClient(node.url, { maxResponseBytes: cap, timeoutMs: 20_000 });
+      const error = await client.request('system_health').catch((e: unknown) => e);
+      assert.ok(error instanceof RpcError, String(error));
+      assert.equal(error.code, 'ResponseTooLarge');
+      assert.equal(error.details.limit, cap);
+      const received = error.details.received as number;
+      assert.ok(received > cap && received <= cap + chunk.length, `read ${received} bytes`);
+      // The client hung up: the node could not push the rest of its answer.
+      await hungUp;
+      assert.ok(sent < safety, `the node sent ${sent} bytes`);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it('refuses an answer whose Content-Length passes the cap without reading its body', async () => {
+    const node = await hostileNode((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(8 * MiB) });
+      res.end(Buffer.alloc(8 * MiB, 0x20));
+    });
+    try {
+      const client = createHttpClient(node.url, { maxResponseBytes: MiB });
+      const error = await client.request('system_health').catch((e: unknown) => e);
+      assert.ok(error instanceof RpcError, String(error));
+      assert.equal(error.code, 'ResponseTooLarge');
+      assert.equal(error.details.received, 0);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it('gives block answers room for a full block by default and caps every other answer at a few MiB', async () => {
+    // A 5 MiB answer: above the default cap, below a block's.
+    const big = 'a'.repeat(5 * MiB);
+    assert.ok(big.length > DEFAULT_MAX_RESPONSE_BYTES && big.length < BLOCK_RESPONSE_LIMITS.chain_getBlock!);
+    const node = await hostileNode((req, res) => {
+      let body = '';
+      req.on('data', (part) => {
+        body += part;
+      });
+      req.on('end', () => {
+        const { id } = JSON.parse(body) as { id: number };
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ jsonrpc: '2.0', id, result: big }));
+      });
+    });
+    try {
+      const client = createHttpClient(node.url);
+      assert.equal(((await client.request('chain_getBlock')) as string).length, big.length);
+      const error = await client.request('system_health').catch((e: unknown) => e);
+      assert.ok(error instanceof RpcError, String(error));
+      assert.equal(error.code, 'ResponseTooLarge');
+    } finally {
+      await node.close();
+    }
+  });
+
+  it('gives up with Timeout on an answer that stops halfway', async () => {
+    const node = await hostileNode((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"jsonrpc":"2.0",');
+    });
+    try {
+      const client = createHttpClient(node.url, { timeoutMs: 200 });
+      const error = await client.request('system_health').catch((e: unknown) => e);
+      assert.ok(error instanceof RpcError, String(error));
+      assert.equal(error.code, 'Timeout');
+    } finally {
+      await node.close();
+    }
   });
 });

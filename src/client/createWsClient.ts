@@ -1,9 +1,13 @@
 // JSON-RPC over one WebSocket, with subscriptions. It does not reconnect (yet): when the socket
 // drops, pending requests reject with ConnectionClosed and `onClose` listeners hear about it, so the
-// caller decides what to do. Uses the platform WebSocket where there is one (browsers, Node 22) and
-// the `ws` package otherwise.
+// caller decides what to do. The node is untrusted: no message from it may be larger than the
+// largest answer the client accepts (`maxResponseBytes.ts`), and one that is ends the connection with
+// ResponseTooLarge. On Node that cap is `ws`'s `maxPayload`, checked against each frame's declared
+// length before its payload is buffered; a browser's WebSocket has no such option, so there the
+// cap is checked on each message after it arrived.
 import { RpcError } from '../codec/errors.js';
 import { SUBSCRIPTIONS } from '../codec/rpcWire.js';
+import { largestResponseBytes, type ResponseLimitOptions, responseTooLarge } from './maxResponseBytes.js';
 import { parseRpcResponse } from './parseRpcResponse.js';
 import type { WsRpcClient } from './types.js';
 
@@ -14,29 +18,37 @@ interface MinimalWebSocket {
   close(code?: number, reason?: string): void;
   addEventListener(
     type: 'open' | 'close' | 'error' | 'message',
-    listener: (event: { data?: unknown }) => void,
+    listener: (event: { data?: unknown; error?: unknown }) => void,
   ): void;
+  /** `ws` only: drops the connection at once, without a closing handshake. */
+  terminate?(): void;
 }
-type WebSocketConstructor = new (url: string) => MinimalWebSocket;
 
-async function webSocketImplementation(): Promise<WebSocketConstructor> {
-  const platform = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (platform) return platform;
-  const { WebSocket } = await import('ws');
-  return WebSocket as unknown as WebSocketConstructor;
+async function openWebSocket(url: string, maxPayload: number): Promise<MinimalWebSocket> {
+  if (typeof process !== 'undefined' && process.versions?.node !== undefined) {
+    // On Node always `ws`, even where the platform has a WebSocket: only `ws` takes a payload cap.
+    const { WebSocket } = await import('ws');
+    return new WebSocket(url, { maxPayload }) as unknown as MinimalWebSocket;
+  }
+  const Platform = (globalThis as { WebSocket?: new (url: string) => MinimalWebSocket }).WebSocket;
+  if (!Platform) throw new RpcError(-32000, 'ConnectionFailed', `no WebSocket implementation for ${url}`);
+  return new Platform(url);
 }
 
 const OPEN = 1;
+/** WebSocket close code 1009, "message too big" (RFC 6455 section 7.4.1). */
+const MESSAGE_TOO_BIG = 1009;
 
-export interface WsClientOptions {
-  /** Per request. */
+export interface WsClientOptions extends ResponseLimitOptions {
+  /** Per request, and for opening the connection. */
   timeoutMs?: number;
 }
 
 export async function createWsClient(url: string, options: WsClientOptions = {}): Promise<WsRpcClient> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const Impl = await webSocketImplementation();
-  const socket = new Impl(url);
+  // A message is read whole before we know which request it answers: cap each at the largest answer.
+  const maxPayload = largestResponseBytes(options);
+  const socket = await openWebSocket(url, maxPayload);
   const pending = new Map<
     number,
     {
@@ -54,17 +66,61 @@ export async function createWsClient(url: string, options: WsClientOptions = {})
   let closedError: RpcError | undefined;
   let nextId = 1;
 
+  // A node that accepts the connection but never completes the handshake must not hold us forever.
   await new Promise<void>((resolve, reject) => {
-    socket.addEventListener('open', () => resolve());
-    socket.addEventListener('error', () =>
-      reject(new RpcError(-32000, 'ConnectionFailed', `cannot open a WebSocket to ${url}`, { url })),
-    );
+    const timer = setTimeout(() => {
+      reject(
+        new RpcError(-32000, 'Timeout', `no WebSocket handshake from ${url} within ${timeoutMs} ms`, { url }),
+      );
+      socket.close();
+    }, timeoutMs);
+    socket.addEventListener('open', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.addEventListener('error', () => {
+      clearTimeout(timer);
+      reject(new RpcError(-32000, 'ConnectionFailed', `cannot open a WebSocket to ${url}`, { url }));
+    });
+  });
+
+  /** Ends the client once: every pending request and close listener gets `error`. */
+  const shutDown = (error: RpcError): void => {
+    if (closedError) return;
+    closedError = error;
+    for (const entry of pending.values()) {
+      clearTimeout(entry.timer);
+      entry.reject(error);
+    }
+    pending.clear();
+    subscriptions.clear();
+    for (const listener of closeListeners.splice(0)) listener(error);
+  };
+
+  const refuseOversized = (received?: number): void => {
+    shutDown(responseTooLarge(url, 'WebSocket message', maxPayload, received));
+    // Do not wait for a closing handshake the node may never answer: drop the connection.
+    if (socket.terminate) socket.terminate();
+    else socket.close(MESSAGE_TOO_BIG, 'message too big');
+  };
+
+  // `ws` refuses a message past maxPayload from its frame headers, before buffering it.
+  socket.addEventListener('error', (event) => {
+    const { code } = (event.error ?? {}) as { code?: unknown };
+    if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') refuseOversized();
   });
 
   socket.addEventListener('message', (event) => {
+    if (closedError) return;
+    const text = String(event.data);
+    // Where the platform WebSocket took the message whole, refuse it here (UTF-16 units: at most 2x off).
+    if (text.length > maxPayload) {
+      refuseOversized(text.length);
+      return;
+    }
     let message: unknown;
     try {
-      message = JSON.parse(String(event.data));
+      message = JSON.parse(text);
     } catch {
       return; // not ours to answer; a request waiting for it times out
     }
@@ -92,14 +148,7 @@ export async function createWsClient(url: string, options: WsClientOptions = {})
   });
 
   socket.addEventListener('close', () => {
-    closedError = new RpcError(-32000, 'ConnectionClosed', `the WebSocket to ${url} closed`, { url });
-    for (const entry of pending.values()) {
-      clearTimeout(entry.timer);
-      entry.reject(closedError);
-    }
-    pending.clear();
-    subscriptions.clear();
-    for (const listener of closeListeners.splice(0)) listener(closedError);
+    shutDown(new RpcError(-32000, 'ConnectionClosed', `the WebSocket to ${url} closed`, { url }));
   });
 
   function request(method: string, params: readonly unknown[] = []): Promise<unknown> {

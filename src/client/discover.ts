@@ -1,15 +1,10 @@
-import { z } from 'zod';
-import { callRpc } from './callRpc.js';
+import { nodeRpc, type OpenRpcSummary } from '../codec/nodeRpc.js';
+import { callMethod } from './callMethod.js';
 import type { RpcClient } from './types.js';
 
-const OpenRpcSchema = z.looseObject({
-  openrpc: z.string(),
-  info: z.looseObject({ title: z.string(), version: z.string() }),
-  methods: z.array(z.looseObject({ name: z.string(), summary: z.string().optional() })),
-});
-export type OpenRpcSummary = z.infer<typeof OpenRpcSchema>;
+export type { OpenRpcSummary };
 
 /** The node's OpenRPC document (`rpc.discover`). */
 export async function discover(client: RpcClient): Promise<OpenRpcSummary> {
-  return callRpc(client, 'rpc.discover', [], OpenRpcSchema);
+  return callMethod(client, nodeRpc.discover);
 }

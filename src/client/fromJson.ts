@@ -1,4 +1,4 @@
-// Wire JSON (already checked against src/client/wire.ts) -> the codec's own types, so callers work
+// Wire JSON (already checked against src/codec/rpcWire.ts) -> the codec's own types, so callers work
 // with bytes and bigints rather than strings.
 import { hexToBytes } from '../codec/bytes.js';
 import type { Event, Header, SignedHeader } from '../codec/chain.js';

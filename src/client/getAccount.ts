@@ -1,5 +1,5 @@
-import { AccountJsonSchema } from '../codec/rpcWire.js';
-import { callRpc } from './callRpc.js';
+import { balancesRpc } from '../runtime/balances/schemas.js';
+import { callMethod } from './callMethod.js';
 import type { RpcClient } from './types.js';
 
 export interface AccountInfo {
@@ -9,9 +9,12 @@ export interface AccountInfo {
   reserved: bigint;
 }
 
-/** An account's nonce and balances at the best block; zeros for an account the chain has never seen. */
+/**
+ * An account's nonce and balances at the best block; zeros for an account the chain has never seen.
+ * To sign a transaction, take `getNextNonce` instead: this nonce ignores what waits in the pool.
+ */
 export async function getAccount(client: RpcClient, address: string): Promise<AccountInfo> {
-  const json = await callRpc(client, 'balances_getAccount', [address], AccountJsonSchema);
+  const json = await callMethod(client, balancesRpc.getAccount, address);
   return {
     address: json.address,
     nonce: json.nonce,

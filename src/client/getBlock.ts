@@ -1,8 +1,9 @@
 import { hexToBytes, toHex } from '../codec/bytes.js';
 import { type Block, BlockCodec } from '../codec/chain.js';
-import { BlockJsonSchema, type OutcomeJson } from '../codec/rpcWire.js';
+import { nodeRpc } from '../codec/nodeRpc.js';
+import type { OutcomeJson } from '../codec/rpcWire.js';
 import { decodeExact } from '../codec/scale.js';
-import { callRpc } from './callRpc.js';
+import { callMethod } from './callMethod.js';
 import type { RpcClient } from './types.js';
 
 export interface BlockInfo {
@@ -15,7 +16,7 @@ export interface BlockInfo {
 
 /** A block (the best block without `hash`); undefined if the node does not know it. */
 export async function getBlock(client: RpcClient, hash?: Uint8Array): Promise<BlockInfo | undefined> {
-  const json = await callRpc(client, 'chain_getBlock', [hash && toHex(hash)], BlockJsonSchema.nullable());
+  const json = await callMethod(client, nodeRpc.getBlock, hash && toHex(hash));
   if (json === null) return undefined;
   return {
     hash: hexToBytes(json.hash),

@@ -1,6 +1,6 @@
 import { hexToBytes } from '../codec/bytes.js';
-import { ChainPropertiesJsonSchema } from '../codec/rpcWire.js';
-import { callRpc } from './callRpc.js';
+import { nodeRpc } from '../codec/nodeRpc.js';
+import { callMethod } from './callMethod.js';
 import type { RpcClient } from './types.js';
 
 export interface ChainInfo {
@@ -11,6 +11,6 @@ export interface ChainInfo {
 }
 
 export async function getChainInfo(client: RpcClient): Promise<ChainInfo> {
-  const json = await callRpc(client, 'system_properties', [], ChainPropertiesJsonSchema);
+  const json = await callMethod(client, nodeRpc.properties);
   return { chain: json.chain, genesisHash: hexToBytes(json.genesisHash), addressPrefix: json.addressPrefix };
 }

@@ -1,6 +1,6 @@
 import { hexToBytes } from '../codec/bytes.js';
-import { GatekeepersJsonSchema } from '../codec/rpcWire.js';
-import { callRpc } from './callRpc.js';
+import { gatekeeperRpc } from '../runtime/gatekeeper/schemas.js';
+import { callMethod } from './callMethod.js';
 import type { RpcClient } from './types.js';
 
 export interface GatekeeperSet {
@@ -10,7 +10,7 @@ export interface GatekeeperSet {
 }
 
 export async function getGatekeepers(client: RpcClient): Promise<GatekeeperSet> {
-  const json = await callRpc(client, 'gatekeeper_getGatekeepers', [], GatekeepersJsonSchema);
+  const json = await callMethod(client, gatekeeperRpc.getGatekeepers);
   return {
     gatekeepers: json.gatekeepers.map((hex) => hexToBytes(hex)),
     masterPubkey: json.masterPubkey === null ? undefined : hexToBytes(json.masterPubkey),

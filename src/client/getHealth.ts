@@ -1,6 +1,6 @@
 import { hexToBytes } from '../codec/bytes.js';
-import { HealthJsonSchema } from '../codec/rpcWire.js';
-import { callRpc } from './callRpc.js';
+import { nodeRpc } from '../codec/nodeRpc.js';
+import { callMethod } from './callMethod.js';
 import type { RpcClient } from './types.js';
 
 export interface NodeHealth {
@@ -12,6 +12,6 @@ export interface NodeHealth {
 }
 
 export async function getHealth(client: RpcClient): Promise<NodeHealth> {
-  const json = await callRpc(client, 'system_health', [], HealthJsonSchema);
+  const json = await callMethod(client, nodeRpc.health);
   return { ...json, bestHash: hexToBytes(json.bestHash) };
 }

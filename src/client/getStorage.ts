@@ -1,6 +1,6 @@
 import { hexToBytes, toHex } from '../codec/bytes.js';
-import { StorageJsonSchema } from '../codec/rpcWire.js';
-import { callRpc } from './callRpc.js';
+import { nodeRpc } from '../codec/nodeRpc.js';
+import { callMethod } from './callMethod.js';
 import type { RpcClient } from './types.js';
 
 export interface StorageWithProof {
@@ -21,12 +21,7 @@ export async function getStorage(
   key: Uint8Array,
   blockHash?: Uint8Array,
 ): Promise<StorageWithProof | undefined> {
-  const json = await callRpc(
-    client,
-    'state_getStorage',
-    [toHex(key), blockHash && toHex(blockHash)],
-    StorageJsonSchema.nullable(),
-  );
+  const json = await callMethod(client, nodeRpc.getStorage, toHex(key), blockHash && toHex(blockHash));
   if (json === null) return undefined;
   return {
     key: hexToBytes(json.key),

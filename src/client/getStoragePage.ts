@@ -1,6 +1,6 @@
 import { hexToBytes, toHex } from '../codec/bytes.js';
-import { StorageEntriesJsonSchema } from '../codec/rpcWire.js';
-import { callRpc } from './callRpc.js';
+import { nodeRpc } from '../codec/nodeRpc.js';
+import { callMethod } from './callMethod.js';
 import type { RpcClient } from './types.js';
 
 /** One page of storage entries under `prefix` at the best block, in key order (no proofs). */
@@ -9,11 +9,12 @@ export async function getStoragePage(
   prefix: Uint8Array,
   args: { limit: number; startAfter?: Uint8Array },
 ): Promise<{ key: Uint8Array; value: Uint8Array }[]> {
-  const entries = await callRpc(
+  const entries = await callMethod(
     client,
-    'state_getKeysPaged',
-    [toHex(prefix), args.limit, args.startAfter && toHex(args.startAfter)],
-    StorageEntriesJsonSchema,
+    nodeRpc.getKeysPaged,
+    toHex(prefix),
+    args.limit,
+    args.startAfter && toHex(args.startAfter),
   );
   return entries.map((e) => ({ key: hexToBytes(e.key), value: hexToBytes(e.value) }));
 }

@@ -1,6 +1,6 @@
 import { toHex } from '../codec/bytes.js';
-import { type WorkerJson, type WorkerPageJson, WorkerPageJsonSchema } from '../codec/rpcWire.js';
-import { callRpc } from './callRpc.js';
+import { registryRpc, type WorkerJson, type WorkerPageJson } from '../runtime/registry/schemas.js';
+import { callMethod } from './callMethod.js';
 import type { RpcClient } from './types.js';
 
 /** One page of registered workers in pubkey order; pass `next` back as `startAfter`. */
@@ -13,7 +13,7 @@ export async function listWorkersPage(
     ...(startAfter === undefined ? {} : { startAfter }),
     ...(args.limit === undefined ? {} : { limit: args.limit }),
   };
-  return callRpc(client, 'registry_listWorkers', [page], WorkerPageJsonSchema);
+  return callMethod(client, registryRpc.listWorkers, page);
 }
 
 /**

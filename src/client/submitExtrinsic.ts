@@ -1,9 +1,9 @@
 import { hexToBytes, toHex } from '../codec/bytes.js';
-import { Hash32Schema } from '../codec/rpcWire.js';
-import { callRpc } from './callRpc.js';
+import { nodeRpc } from '../codec/nodeRpc.js';
+import { callMethod } from './callMethod.js';
 import type { RpcClient } from './types.js';
 
 /** Queues a signed extrinsic; resolves with its hash, or rejects with the node's InvalidTransaction code. */
 export async function submitExtrinsic(client: RpcClient, extrinsic: Uint8Array): Promise<Uint8Array> {
-  return hexToBytes(await callRpc(client, 'author_submitExtrinsic', [toHex(extrinsic)], Hash32Schema));
+  return hexToBytes(await callMethod(client, nodeRpc.submitExtrinsic, toHex(extrinsic)));
 }

@@ -89,6 +89,18 @@ describe('chain formats', () => {
     assert.throws(() => decodeExact(ExtrinsicCodec, new Uint8Array([...bytes, 0])), CodecError);
   });
 
+  it('says where an empty or short extrinsic ends instead of leaking a DataView error', () => {
+    assert.throws(() => decodeExact(ExtrinsicCodec, new Uint8Array(0), 'extrinsic'), {
+      name: 'CodecError',
+      message: 'malformed SCALE extrinsic: unexpected end of input at byte 0',
+    });
+    // A signed extrinsic cut inside the signer key.
+    assert.throws(() => decodeExact(ExtrinsicCodec, Uint8Array.of(1, 2, 3), 'extrinsic'), {
+      message:
+        'malformed SCALE extrinsic: unexpected end of input: the 32-byte field at byte 1 runs past the end (byte 3)',
+    });
+  });
+
   it('gives list roots that depend on every item and on their order', () => {
     const a = new Uint8Array([1]);
     const b = new Uint8Array([2]);

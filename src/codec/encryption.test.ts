@@ -45,4 +45,20 @@ describe('encryption', () => {
       CodecError,
     );
   });
+
+  it('refuses to encrypt to an all-zero or other small-order key, with a typed error', () => {
+    // Boxing to such a key used to throw OpenSSL's untyped error (or, for a key OpenSSL accepts but
+    // that has a second encoding, succeed): either way not a CodecError a caller can handle.
+    for (const key of [new Uint8Array(32), Uint8Array.of(1, ...new Array<number>(31).fill(0))]) {
+      assert.throws(() => encryptToX25519(key, utf8('network key'), 'phalanx/test'), {
+        name: 'CodecError',
+        code: 'InvalidKey',
+      });
+    }
+    const nonCanonical = generateX25519().publicKey.slice();
+    nonCanonical[31]! |= 0x80;
+    assert.throws(() => encryptToX25519(nonCanonical, utf8('network key'), 'phalanx/test'), {
+      code: 'InvalidKey',
+    });
+  });
 });

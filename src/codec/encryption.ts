@@ -4,7 +4,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { concatBytes, utf8 } from './bytes.js';
 import { CodecError } from './errors.js';
-import { generateX25519, x25519SharedSecret } from './keys.js';
+import { assertX25519PublicKey, generateX25519, x25519SharedSecret } from './keys.js';
 
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
@@ -56,8 +56,11 @@ export function aesGcmDecrypt(
 /**
  * Encrypts to an X25519 public key (ECIES-style): a fresh ephemeral key, HKDF over the shared secret
  * salted with both public keys, AES-256-GCM. Output: ephemeral public key ‖ nonce ‖ ciphertext ‖ tag.
+ * A recipient outside `isValidX25519PublicKey` is refused (CodecError 'InvalidKey'): a small-order key
+ * would make the shared secret a constant anyone can compute.
  */
 export function encryptToX25519(recipient: Uint8Array, plaintext: Uint8Array, info: string): Uint8Array {
+  assertX25519PublicKey(recipient, 'recipient x25519 public key');
   const ephemeral = generateX25519();
   const key = deriveKey(
     x25519SharedSecret(ephemeral.secretSeed, recipient),

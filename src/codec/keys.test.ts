@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import { createPublicKey, verify } from 'node:crypto';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { hexToBytes, toHex } from './bytes.js';
 import {
+  assertX25519PublicKey,
   ed25519FromSeed,
   ed25519Sign,
   ed25519Verify,
   generateEd25519,
   generateX25519,
+  isValidX25519PublicKey,
   x25519FromSecret,
   x25519SharedSecret,
 } from './keys.js';
@@ -41,6 +45,43 @@ describe('ed25519', () => {
     assert.equal(ed25519Verify(new Uint8Array(32), new Uint8Array(1), new Uint8Array(63)), false);
     assert.equal(ed25519Verify(new Uint8Array(32).fill(0xff), new Uint8Array(1), new Uint8Array(64)), false);
   });
+
+  it('accepts the RFC 8032 TEST 2 signature and refuses it under a key one bit away', () => {
+    const key = hexToBytes(publicKey);
+    assert.equal(ed25519Verify(key, hexToBytes('72'), hexToBytes(signature)), true);
+    key[0]! ^= 1;
+    assert.equal(ed25519Verify(key, hexToBytes('72'), hexToBytes(signature)), false);
+  });
+
+  it('gives the same verdict as a key imported through DER (RFC 8410), for any key bytes', () => {
+    // Verification keys are imported from JWK (base64url of the raw key): every byte value must
+    // survive that encoding, and keys that are no curve point must be refused as the DER path does.
+    const spki = hexToBytes('302a300506032b6570032100');
+    const viaDer = (key: Uint8Array, message: Uint8Array, sig: Uint8Array): boolean => {
+      try {
+        const object = createPublicKey({ key: Buffer.concat([spki, key]), format: 'der', type: 'spki' });
+        return verify(null, message, object, sig);
+      } catch {
+        return false;
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 64 }),
+        fc.boolean(),
+        (seed, message, tamperKey) => {
+          const pair = ed25519FromSeed(seed);
+          const sig = ed25519Sign(seed, message);
+          const key = pair.publicKey.slice();
+          if (tamperKey) key[seed[0]! % 32]! ^= 1 << (seed[1]! % 8);
+          assert.equal(ed25519Verify(key, message, sig), viaDer(key, message, sig));
+          assert.equal(ed25519Verify(key, message, sig), !tamperKey);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe('x25519', () => {
@@ -60,6 +101,78 @@ describe('x25519', () => {
     assert.deepEqual(
       x25519SharedSecret(a.secretSeed, b.publicKey),
       x25519SharedSecret(b.secretSeed, a.publicKey),
+    );
+  });
+});
+
+describe('x25519 public key validation', () => {
+  const p = (1n << 255n) - 19n;
+  const order8a = 325606250916557431795983626356110631294008115727848805560023387167927233504n;
+  const order8b = 39382357235489614581723060781553021112529911719440698176882885853963445705823n;
+  // The twelve weak encodings of cr.yp.to/ecdh.html, "Which Curve25519 public keys are weak?".
+  const weak = [
+    0n,
+    1n,
+    order8a,
+    order8b,
+    p - 1n,
+    p,
+    p + 1n,
+    p + order8a,
+    p + order8b,
+    2n * p - 1n,
+    2n * p,
+    2n * p + 1n,
+  ];
+  const encode = (u: bigint): Uint8Array => {
+    const bytes = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) bytes[i] = Number((u >> BigInt(8 * i)) & 0xffn);
+    return bytes;
+  };
+  const fixed = x25519FromSecret(
+    hexToBytes('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'),
+  );
+
+  it('refuses every one of the twelve weak encodings, including the all-zero key', () => {
+    for (const u of weak) {
+      assert.equal(isValidX25519PublicKey(encode(u)), false, `u = ${u}`);
+      assert.throws(() => assertX25519PublicKey(encode(u)), { name: 'CodecError', code: 'InvalidKey' });
+    }
+  });
+
+  it('refuses the top bit set and other non-canonical or wrongly sized encodings', () => {
+    const high = generateX25519().publicKey.slice();
+    high[31]! |= 0x80;
+    assert.equal(isValidX25519PublicKey(high), false);
+    assert.equal(isValidX25519PublicKey(encode(p + 5n)), false);
+    assert.equal(isValidX25519PublicKey(new Uint8Array(31).fill(9)), false);
+    assert.equal(isValidX25519PublicKey(encode(p - 2n)), true);
+    assert.equal(isValidX25519PublicKey(encode(9n)), true);
+  });
+
+  it('the small-order keys below 2^255 really give an all-zero secret, refused with a typed error', () => {
+    // OpenSSL (RFC 7748 section 6.1) refuses an all-zero shared secret; we surface it as InvalidKey.
+    for (const u of weak.filter((u) => u < 1n << 255n)) {
+      assert.throws(() => x25519SharedSecret(fixed.secretSeed, encode(u)), {
+        name: 'CodecError',
+        code: 'InvalidKey',
+      });
+    }
+  });
+
+  it('accepts every generated key, and a key it accepts always gives a usable shared secret', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (secret) => {
+        assert.equal(isValidX25519PublicKey(x25519FromSecret(secret).publicKey), true);
+      }),
+      { numRuns: 50 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (bytes) => {
+        if (!isValidX25519PublicKey(bytes)) return;
+        assert.equal(x25519SharedSecret(fixed.secretSeed, bytes).length, 32);
+      }),
+      { numRuns: 200 },
     );
   });
 });

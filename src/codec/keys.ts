@@ -1,7 +1,7 @@
 // ed25519 (accounts, worker identities) and X25519 (worker ECDH) through node:crypto, which wraps
 // OpenSSL's constant-time implementations. Keys live as raw 32-byte seeds / public keys; KeyObjects
-// are built from fixed DER prefixes (RFC 8410) and the public ones cached, because building one costs
-// about as much as a verification.
+// are built from fixed DER prefixes (RFC 8410), except ed25519 verification keys, which are built
+// from JWK (see verificationKey) and cached: they are what every extrinsic needs.
 import {
   createPrivateKey,
   createPublicKey,
@@ -15,7 +15,6 @@ import { concatBytes, hexToBytes } from './bytes.js';
 import { CodecError } from './errors.js';
 
 const ED25519_PKCS8_PREFIX = hexToBytes('302e020100300506032b657004220420');
-const ED25519_SPKI_PREFIX = hexToBytes('302a300506032b6570032100');
 const X25519_PKCS8_PREFIX = hexToBytes('302e020100300506032b656e04220420');
 const X25519_SPKI_PREFIX = hexToBytes('302a300506032b656e032100');
 
@@ -72,13 +71,15 @@ function verificationKey(publicKey: Uint8Array): KeyObject | undefined {
   let key = verifyKeys.get(id);
   if (key) return key;
   try {
+    // JWK, not DER: OpenSSL 3 takes a DER key through its generic decoder, which costs about half a
+    // verification; the JWK path builds the key from the raw bytes directly (about a twentieth).
+    // Senders first seen at admission pay this once each (bench/node.bench.ts, `pool.admit`).
     key = createPublicKey({
-      key: Buffer.from(concatBytes(ED25519_SPKI_PREFIX, publicKey)),
-      format: 'der',
-      type: 'spki',
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') },
+      format: 'jwk',
     });
   } catch {
-    return undefined; // not a point on the curve
+    return undefined; // refused by OpenSSL
   }
   if (verifyKeys.size >= VERIFY_CACHE_LIMIT) verifyKeys.delete(verifyKeys.keys().next().value as string);
   verifyKeys.set(id, key);
@@ -98,6 +99,48 @@ export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signat
 }
 
 // ---- X25519 ----
+
+// Which X25519 public keys a Phalanx chain accepts (a worker's ECDH key, a box's recipient). The
+// rule: the 32 bytes are the canonical little-endian encoding of u (u < p = 2^255 - 19, so the top
+// bit is clear too), and u is none of the five canonical u-coordinates of small order: 0, 1, the two
+// of order 8, and p - 1. A key outside the rule either has a second encoding (u >= p, or the top bit
+// that RFC 7748 section 5 masks off) or forces every shared secret to zero whatever the secret key
+// (RFC 7748 section 6.1), so a box to it would be readable by anyone or could not be made at all.
+// The encodings refused this way include all twelve that cr.yp.to/ecdh.html ("Which Curve25519
+// public keys are weak?") lists, and libsodium's blacklist (crypto_scalarmult/curve25519/ref10).
+const P25519 = (1n << 255n) - 19n;
+const SMALL_ORDER_U: readonly bigint[] = [
+  0n,
+  1n,
+  325606250916557431795983626356110631294008115727848805560023387167927233504n,
+  39382357235489614581723060781553021112529911719440698176882885853963445705823n,
+  P25519 - 1n,
+];
+
+function littleEndian(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
+  return value;
+}
+
+/** True iff `publicKey` is a canonical X25519 public key outside the small-order points (rule above). */
+export function isValidX25519PublicKey(publicKey: Uint8Array): boolean {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
+  const u = littleEndian(publicKey);
+  return u < P25519 && !SMALL_ORDER_U.includes(u);
+}
+
+/** Throws CodecError('InvalidKey') unless `publicKey` passes isValidX25519PublicKey. */
+export function assertX25519PublicKey(publicKey: Uint8Array, what = 'x25519 public key'): void {
+  checkLength(what, publicKey, 32);
+  if (!isValidX25519PublicKey(publicKey)) {
+    throw new CodecError(
+      'InvalidKey',
+      `${what} 0x${Buffer.from(publicKey).toString('hex')} is a non-canonical or small-order point`,
+      { what },
+    );
+  }
+}
 
 export function x25519FromSecret(secret: Uint8Array): Keypair {
   checkLength('x25519 secret', secret, 32);
@@ -124,5 +167,10 @@ export function x25519SharedSecret(secret: Uint8Array, peerPublicKey: Uint8Array
   } catch (cause) {
     throw new CodecError('InvalidKey', 'x25519 public key is not valid', {}, { cause });
   }
-  return new Uint8Array(diffieHellman({ privateKey, publicKey }));
+  try {
+    return new Uint8Array(diffieHellman({ privateKey, publicKey }));
+  } catch (cause) {
+    // OpenSSL refuses an all-zero result (a small-order peer key): a typed error, not OpenSSL's.
+    throw new CodecError('InvalidKey', 'x25519 public key gives an all-zero shared secret', {}, { cause });
+  }
 }

@@ -43,6 +43,44 @@ describe('decodeExact', () => {
     );
   });
 
+  it('names what it decoded and the byte where the input ran out, never a DataView error', () => {
+    assert.throws(() => decodeExact(Sample, new Uint8Array(0), 'sample'), {
+      name: 'CodecError',
+      code: 'InvalidEncoding',
+      message: 'malformed SCALE sample: unexpected end of input at byte 0',
+    });
+    const encoded = Sample.enc({ amount: 1n, memo: 'memo', hashes: [new Uint8Array(32)] });
+    // Cut inside the hash: the 32-byte field starts after u64, the 5-byte memo and the vector length.
+    assert.throws(() => decodeExact(Sample, encoded.subarray(0, 20), 'sample'), {
+      message:
+        'malformed SCALE sample: unexpected end of input: the 32-byte field at byte 14 runs past the end (byte 20)',
+    });
+    assert.throws(() => decodeExact(Sample, Uint8Array.of(...encoded, 7, 7), 'sample'), {
+      message: `malformed SCALE sample: 2 trailing bytes after byte ${encoded.length}`,
+    });
+    // A memo whose length prefix (compact 100) claims more than there is.
+    assert.throws(() => decodeExact(str, Uint8Array.of(100 << 2, 0x61), 'memo'), {
+      message:
+        'malformed SCALE memo: unexpected end of input: the field at byte 1 runs past the end (byte 2)',
+    });
+  });
+
+  it('explains every failure on random bytes in its own words', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), (bytes) => {
+        try {
+          decodeExact(Sample, bytes, 'sample');
+        } catch (error) {
+          assert.ok(error instanceof CodecError, String(error));
+          assert.match(error.message, /^malformed SCALE sample: /);
+          // scale-ts's own failures (DataView bounds, bigint arithmetic) must not reach the user.
+          assert.doesNotMatch(error.message, /DataView|BigInt|Offset|bounds/);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('refuses to encode a fixed-size field of the wrong length', () => {
     assert.throws(() => fixedBytes(4).enc(new Uint8Array(3)), CodecError);
   });

@@ -37,6 +37,11 @@ export interface ChainService {
   ): { key: Uint8Array; value: Uint8Array }[];
   /** Validates and queues; returns the extrinsic hash or throws RpcError naming the InvalidTransaction code. */
   submitExtrinsic(extrinsic: Uint8Array): Uint8Array;
+  /**
+   * The nonce after the account's extrinsics that the pool holds at consecutive nonces from
+   * `accountNonce` (its nonce at the head): `accountNonce` itself when it holds none.
+   */
+  nextNonce(account: Uint8Array, accountNonce: number): number;
   subscribeNewHeads(listener: (head: NewHead) => void): () => void;
   health(): { isSyncing: boolean; peers: number; pendingExtrinsics: number; bestNumber: number };
 }

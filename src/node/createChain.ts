@@ -3,24 +3,24 @@
 // checking them), commits, and announces. Ordering engines (src/node/ordering/) drive it.
 import type { Logger } from 'pino';
 import { bytesToHex, equalBytes } from '../codec/bytes.js';
-import {
-  type Block,
-  type Header,
-  hashExtrinsic,
-  hashHeader,
-  listRoot,
-  signHeader,
-  verifyHeaderSignature,
-} from '../codec/chain.js';
+import { type Block, type Header, hashExtrinsic, hashHeader, listRoot, signHeader } from '../codec/chain.js';
+import { checkHeaderExtendsParent, nextBlockTimestamp } from '../codec/checkHeaderExtendsParent.js';
 import { ed25519FromSeed } from '../codec/keys.js';
-import { EMPTY_ROOT, proveKey, updateTrie } from '../codec/trie/index.js';
+import { EMPTY_ROOT, updateTrie } from '../codec/trie/index.js';
+import type { CheckOptions } from '../runtime/api.js';
 import type { NewHead, StorageProofResult } from './chainService.js';
 import type { NodeMetrics } from './createNodeMetrics.js';
 import { BlockImportError, NodeError, StoreError } from './errors.js';
 import { type ExecutedBlock, executeBlock } from './executeBlock.js';
 import type { NodeRuntime } from './nodeRuntime.js';
 import { createTransactionPool, type TransactionPool } from './pool/createTransactionPool.js';
+import { reportInternalErrors } from './reportInternalErrors.js';
 import { type BlockCommit, type ChainStore, createChainStore } from './store/createChainStore.js';
+import { proveStateKey } from './store/proveStateKey.js';
+import type { StatePruning } from './store/statePruning.js';
+
+/** Extrinsics per block unless the node is told otherwise (`--max-block-extrinsics`). */
+export const DEFAULT_MAX_BLOCK_EXTRINSICS = 2048;
 
 export interface ChainOptions {
   dataDir: string;
@@ -35,6 +35,8 @@ export interface ChainOptions {
   maxBlockBytes?: number;
   /** How far ahead of our clock an imported block's timestamp may be. */
   futureToleranceMs?: number;
+  /** States to keep (`--state-pruning`); the store's default when absent. */
+  statePruning?: StatePruning;
 }
 
 export interface BuiltBlock {
@@ -108,11 +110,20 @@ function isAuthority(authorities: Uint8Array[], key: Uint8Array): boolean {
 export function createChain(options: ChainOptions): Chain {
   const { runtime } = options.nodeRuntime;
   const { logger, metrics, clock } = options;
-  const maxBlockExtrinsics = options.maxBlockExtrinsics ?? 2048;
+  const maxBlockExtrinsics = options.maxBlockExtrinsics ?? DEFAULT_MAX_BLOCK_EXTRINSICS;
+  if (!Number.isSafeInteger(maxBlockExtrinsics) || maxBlockExtrinsics < 1) {
+    throw new NodeError(
+      'InvalidOption',
+      `maxBlockExtrinsics must be an integer of at least 1, got ${maxBlockExtrinsics}`,
+    );
+  }
   const maxBlockBytes = options.maxBlockBytes ?? 4 * 1024 * 1024;
   const futureToleranceMs = BigInt(options.futureToleranceMs ?? 15_000);
 
-  const store = createChainStore(options.dataDir);
+  const store = createChainStore(
+    options.dataDir,
+    options.statePruning === undefined ? {} : { statePruning: options.statePruning },
+  );
   let genesis: ReturnType<typeof genesisBlock>;
   try {
     genesis = genesisBlock(options, store);
@@ -143,8 +154,12 @@ export function createChain(options: ChainOptions): Chain {
   let head = loadHead();
   metrics.blockHeight.set(head.block.header.number);
 
-  const pool = createTransactionPool({
-    validate: (extrinsic) => runtime.validateTransaction(store.state, extrinsic, genesisHash),
+  // Whatever the pool holds passed validateTransaction, signature included, and a signature covers
+  // the bytes alone: re-checks of pool entries after each block and the blocks this node builds
+  // from them skip it, so each signature is verified once. Imported blocks are checked in full.
+  const verifiedHere: CheckOptions = { isSignatureVerified: (extrinsic) => pool.holds(extrinsic) };
+  const pool: TransactionPool = createTransactionPool({
+    validate: (extrinsic) => runtime.validateTransaction(store.state, extrinsic, genesisHash, verifiedHere),
     ...(options.maxPoolSize === undefined ? {} : { maxSize: options.maxPoolSize }),
   });
   const listeners = new Set<(head: NewHead) => void>();
@@ -179,8 +194,7 @@ export function createChain(options: ChainOptions): Chain {
         );
       }
       const parent = head.block.header;
-      const now = BigInt(Math.floor(clock()));
-      const timestamp = now > parent.timestamp ? now : parent.timestamp + 1n;
+      const timestamp = nextBlockTimestamp(parent, BigInt(Math.floor(clock())));
       const number = parent.number + 1;
       const executed = executeBlock({
         runtime,
@@ -192,6 +206,7 @@ export function createChain(options: ChainOptions): Chain {
         extrinsics: pool.ready(maxBlockExtrinsics),
         mode: 'build',
         maxBlockBytes,
+        verified: verifiedHere,
       });
       const header: Header = {
         parentHash: head.hash,
@@ -242,6 +257,7 @@ export function createChain(options: ChainOptions): Chain {
       metrics.extrinsicsApplied.inc(block.extrinsics.length);
       metrics.blockInterval.observe(Number(block.header.timestamp - parent.timestamp) / 1000);
       if (startedAt !== undefined) metrics.blockDuration.observe((performance.now() - startedAt) / 1000);
+      reportInternalErrors(block, built.commit.outcomes, { logger, metrics });
       logger.info(
         {
           number: block.header.number,
@@ -274,31 +290,12 @@ export function createChain(options: ChainOptions): Chain {
           ...details,
         });
       };
-      if (header.number !== parent.number + 1) {
-        reject('WrongNumber', `expected number ${parent.number + 1}`, { expected: parent.number + 1 });
-      }
-      if (!equalBytes(header.parentHash, head.hash)) {
-        reject('WrongParent', `parent hash is not the head 0x${bytesToHex(head.hash)}`, {
-          parentHash: bytesToHex(header.parentHash),
-        });
-      }
-      if (header.timestamp <= parent.timestamp) {
-        reject(
-          'TimestampNotIncreasing',
-          `timestamp ${header.timestamp} is not above the parent's ${parent.timestamp}`,
-        );
-      }
-      const now = BigInt(Math.floor(clock()));
-      if (header.timestamp > now + futureToleranceMs) {
-        reject(
-          'TimestampInFuture',
-          `timestamp ${header.timestamp} is more than ${futureToleranceMs} ms ahead of ${now}`,
-        );
-      }
-      if (!isAuthority(options.nodeRuntime.authorities(store.state), header.author)) {
-        reject('UnknownAuthor', `author 0x${bytesToHex(header.author)} is not an authority`);
-      }
-      if (!verifyHeaderSignature(block)) reject('BadSignature', 'the author signature does not verify');
+      // The same rule as the enclave's light client, plus our clock: see checkHeaderExtendsParent.
+      const refusal = checkHeaderExtendsParent({ hash: head.hash, header: parent }, block, {
+        authorities: options.nodeRuntime.authorities(store.state),
+        clock: { nowMs: BigInt(Math.floor(clock())), toleranceMs: futureToleranceMs },
+      });
+      if (refusal) reject(refusal.code, refusal.message, refusal.details);
       if (!equalBytes(listRoot(block.extrinsics), header.extrinsicsRoot)) {
         reject('WrongExtrinsicsRoot', 'the extrinsics root does not match the extrinsics');
       }
@@ -359,7 +356,7 @@ export function createChain(options: ChainOptions): Chain {
       const hash = blockHash ?? head.hash;
       const block = equalBytes(hash, head.hash) ? head.block : store.getBlock(hash);
       if (!block) return undefined;
-      const { value, proof } = proveKey(store.nodes, block.header.stateRoot, key);
+      const { value, proof } = proveStateKey(store, block.header, key);
       return { blockHash: hash, stateRoot: block.header.stateRoot, key, value, proof };
     },
 

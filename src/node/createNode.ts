@@ -11,6 +11,7 @@ import { type BlockSource, createRpcBlockSource } from './ordering/blockSource.j
 import { createFollowerEngine } from './ordering/createFollowerEngine.js';
 import { createSoloEngine } from './ordering/createSoloEngine.js';
 import type { OrderingEngine } from './ordering/orderingEngine.js';
+import type { StatePruning } from './store/statePruning.js';
 
 export type NodeRole =
   | { kind: 'solo'; authoritySeed: Uint8Array }
@@ -38,6 +39,8 @@ export interface NodeOptions {
   maxPoolSize?: number;
   maxBlockExtrinsics?: number;
   futureToleranceMs?: number;
+  /** States to keep: the last N blocks' or 'archive' (default DEFAULT_STATE_PRUNING). */
+  statePruning?: StatePruning;
 }
 
 export interface Node extends ChainService {
@@ -68,6 +71,7 @@ export function createNode(options: NodeOptions): Node {
     ...(options.maxPoolSize === undefined ? {} : { maxPoolSize: options.maxPoolSize }),
     ...(options.maxBlockExtrinsics === undefined ? {} : { maxBlockExtrinsics: options.maxBlockExtrinsics }),
     ...(options.futureToleranceMs === undefined ? {} : { futureToleranceMs: options.futureToleranceMs }),
+    ...(options.statePruning === undefined ? {} : { statePruning: options.statePruning }),
   });
 
   let engine: OrderingEngine;
@@ -119,6 +123,7 @@ export function createNode(options: NodeOptions): Node {
       metrics.poolSize.set(chain.pool.size);
       return hash;
     },
+    nextNonce: (account, accountNonce) => chain.pool.nextNonce(account, accountNonce),
     subscribeNewHeads: (listener) => chain.subscribeNewHeads(listener),
     health: () => ({
       isSyncing: engine.isSyncing(),

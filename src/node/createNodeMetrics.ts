@@ -10,6 +10,8 @@ export interface NodeMetrics {
   readonly poolSize: Gauge;
   readonly extrinsicsApplied: Counter;
   readonly blocksRejected: Counter<'reason'>;
+  /** Extrinsics that failed with a module's `InternalError`: a bug of ours, never bad input. */
+  readonly internalErrors: Counter<'module'>;
 }
 
 export function createNodeMetrics(): NodeMetrics {
@@ -40,6 +42,12 @@ export function createNodeMetrics(): NodeMetrics {
       name: 'phalanx_blocks_rejected_total',
       help: 'Blocks refused on import, by reason.',
       labelNames: ['reason'],
+      registers,
+    }),
+    internalErrors: new Counter({
+      name: 'phalanx_extrinsic_internal_errors_total',
+      help: 'Extrinsics in committed blocks that failed with a module InternalError (a bug, e.g. in the evidence verifier), by module.',
+      labelNames: ['module'],
       registers,
     }),
   };

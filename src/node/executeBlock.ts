@@ -8,6 +8,7 @@ import { type NodeStore, type TrieUpdate, updateTrie } from '../codec/trie/index
 import type {
   BlockContext,
   BlockExecution,
+  CheckOptions,
   InvalidTransaction,
   Runtime,
   StateReader,
@@ -27,6 +28,8 @@ export interface ExecuteBlockArgs {
   mode: 'build' | 'import';
   /** Build mode: stop adding extrinsics once their total size reaches this. */
   maxBlockBytes?: number;
+  /** Build mode only: signatures this node has verified already (never given for an import). */
+  verified?: CheckOptions;
 }
 
 export interface ExecutedBlock {
@@ -41,7 +44,13 @@ export interface ExecutedBlock {
 }
 
 export function executeBlock(args: ExecuteBlockArgs): ExecutedBlock {
-  const builder = args.runtime.beginBlock(args.state, args.context, args.genesisHash);
+  // A block from outside is checked in full, whatever the caller passed.
+  const builder = args.runtime.beginBlock(
+    args.state,
+    args.context,
+    args.genesisHash,
+    args.mode === 'build' ? args.verified : undefined,
+  );
   const included: Uint8Array[] = [];
   const rejected: ExecutedBlock['rejected'] = [];
   let bytes = 0;

@@ -15,7 +15,7 @@ export function createDefaultNodeRuntime(): NodeRuntime {
   const runtime = createRuntime();
   return {
     runtime,
-    authorities: (state) => runtime.queries.authorities(state),
-    chainName: (state) => runtime.queries.chainName(state),
+    authorities: (state) => runtime.queries.getAuthorities(state),
+    chainName: (state) => runtime.queries.getChainName(state),
   };
 }

@@ -3,6 +3,7 @@
 import pino, { type Logger } from 'pino';
 import { createNode, type Node, type NodeRole } from './createNode.js';
 import { createRpcServer } from './rpc/createRpcServer.js';
+import { DEFAULT_STATE_PRUNING, type StatePruning } from './store/statePruning.js';
 
 export interface RunNodeOptions {
   dataDir: string;
@@ -14,12 +15,22 @@ export interface RunNodeOptions {
   rpcHost?: string;
   /** 0 (the default) picks a free port. */
   rpcPort?: number;
+  /** Host names the RPC port answers to besides loopback and `rpcHost`; `['*']` for any. */
+  rpcAllowedHosts?: readonly string[];
+  /** Web origins whose pages may call the RPC port besides loopback pages; `['*']` for any. */
+  rpcAllowedOrigins?: readonly string[];
   /** The dashboard's static files, served on the RPC port. */
   staticDir?: string;
   logger?: Logger;
   /** Install SIGINT/SIGTERM handlers that close the node (default true). */
   handleSignals?: boolean;
   clock?: () => number;
+  /** States to keep: the last N blocks' or 'archive' (default DEFAULT_STATE_PRUNING). */
+  statePruning?: StatePruning;
+  /** Most extrinsics per sealed block (default DEFAULT_MAX_BLOCK_EXTRINSICS). */
+  maxBlockExtrinsics?: number;
+  /** Most extrinsics the pool holds (default DEFAULT_MAX_POOL_SIZE). */
+  maxPoolSize?: number;
 }
 
 export interface RunningNode {
@@ -41,6 +52,9 @@ export async function runNode(options: RunNodeOptions): Promise<RunningNode> {
     blockIntervalMs: options.blockIntervalMs ?? 1000,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.statePruning === undefined ? {} : { statePruning: options.statePruning }),
+    ...(options.maxBlockExtrinsics === undefined ? {} : { maxBlockExtrinsics: options.maxBlockExtrinsics }),
+    ...(options.maxPoolSize === undefined ? {} : { maxPoolSize: options.maxPoolSize }),
   });
   let server: Awaited<ReturnType<typeof createRpcServer>>;
   try {
@@ -51,6 +65,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunningNode> {
       metrics: () => node.metrics(),
       logger,
       ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+      ...(options.rpcAllowedHosts ? { allowedHosts: options.rpcAllowedHosts } : {}),
+      ...(options.rpcAllowedOrigins ? { allowedOrigins: options.rpcAllowedOrigins } : {}),
     });
     await node.start();
   } catch (error) {
@@ -94,6 +110,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunningNode> {
       chain: node.chainName,
       genesisHash: Buffer.from(node.genesisHash).toString('hex'),
       head: node.head().signed.header.number,
+      statePruning: options.statePruning ?? DEFAULT_STATE_PRUNING,
     },
     'node running',
   );

@@ -2,6 +2,7 @@
 // (state, block). The node owns storage, the Merkle tree and time; the runtime reads state through
 // `StateReader` and answers with the writes it wants, never touching disk, clock or network.
 import type { Event, Header } from '../codec/chain.js';
+import type { RpcImplementation } from '../codec/rpcSpec.js';
 
 /** Read access to the state as of the parent block. Keys and values are opaque bytes. */
 export interface StateReader {
@@ -43,6 +44,11 @@ export interface ValidTransaction {
   nonce: number;
   /** Nonce the account has on chain now; `nonce > accountNonce` means the tx waits in the pool. */
   accountNonce: number;
+  /** What including it will charge the signer: `flatFee` per unit of its weight (0 if unsigned). */
+  fee: bigint;
+  /** The most the signer can pay in fees now and stay alive (0 if unsigned); the pool holds a
+   * sender's queued fees to it. */
+  feeBudget: bigint;
 }
 
 export interface ApplyResult {
@@ -64,17 +70,55 @@ export interface BlockExecution {
   outcomes: ExtrinsicOutcome[];
 }
 
+/**
+ * What a node may tell the runtime about extrinsics it has checked before. A signature is a
+ * function of the extrinsic's bytes alone, so once `validateTransaction` accepted some bytes, their
+ * signature holds on any state: the node's pool admits each extrinsic once and its own block builder
+ * need not verify it again. Everything that depends on state (nonce, fee, call) is still checked.
+ * A node passes this only for extrinsics it validated itself, never for a block it imports.
+ */
+export interface CheckOptions {
+  /** True only for bytes that `validateTransaction` of this runtime has accepted before. */
+  isSignatureVerified?(extrinsic: Uint8Array): boolean;
+}
+
 export interface Runtime {
   /** Validates a genesis config and returns the initial state. Throws GenesisError on bad config. */
   buildGenesisState(config: unknown): StateChanges;
   /** Starts a block on top of `state` (runs `onInitialize` hooks). */
-  beginBlock(state: StateReader, context: BlockContext, genesisHash: Uint8Array): BlockBuilder;
+  beginBlock(
+    state: StateReader,
+    context: BlockContext,
+    genesisHash: Uint8Array,
+    options?: CheckOptions,
+  ): BlockBuilder;
   /** Pool admission: signature, nonce, fee, size, known call. Changes nothing. */
   validateTransaction(
     state: StateReader,
     extrinsic: Uint8Array,
     genesisHash: Uint8Array,
+    options?: CheckOptions,
   ): ValidTransaction | InvalidTransaction;
 }
+
+/**
+ * What a module's RPC handler may read (its `rpc.ts`): the best block's state and its number and
+ * hash, and an ordered scan for listings. The node builds it per request from its own state; a
+ * handler never sees the node itself.
+ */
+export interface QueryContext {
+  /** State as of `head`, without proofs. */
+  readonly state: StateReader;
+  readonly head: { readonly number: number; readonly hash: Uint8Array };
+  /** Up to `limit` entries under `prefix` at `head`, in key order, starting after `startAfter`. */
+  scan(
+    prefix: Uint8Array,
+    startAfter: Uint8Array | undefined,
+    limit: number,
+  ): { key: Uint8Array; value: Uint8Array }[];
+}
+
+/** A module's JSON-RPC method: a spec of its `schemas.ts` with a handler over its queries. */
+export type ModuleRpcMethod = RpcImplementation<QueryContext>;
 
 export type { Event, Header };

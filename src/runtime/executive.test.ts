@@ -150,6 +150,8 @@ describe('extrinsic validity', () => {
       signer: devKeypair('alice').publicKey,
       nonce: 5,
       accountNonce: 1,
+      fee: DEV_FLAT_FEE,
+      feeBudget: chain.account('alice').free - DEV_EXISTENTIAL_DEPOSIT,
     });
     const report = chain.applyExtrinsic(future);
     assert.equal(report.result.included, false);
@@ -171,7 +173,7 @@ describe('extrinsic validity', () => {
 
   it('refuses a governance call submitted directly, and an unsigned call that needs a signer, as BadOrigin', () => {
     const chain = createTestChain();
-    const params = chain.runtime.queries.parameters(chain.reader);
+    const params = chain.runtime.queries.getParameters(chain.reader);
     assertRefused(
       chain,
       chain.sign('alice', systemCalls.setParameters(params), 0),
@@ -225,7 +227,7 @@ describe('unsigned extrinsics', () => {
       chain.unsigned(ping(7)),
       chain.genesisHash,
     );
-    assert.deepEqual(validated, { signer: undefined, nonce: 0, accountNonce: 0 });
+    assert.deepEqual(validated, { signer: undefined, nonce: 0, accountNonce: 0, fee: 0n, feeBudget: 0n });
     const report = chain.applyExtrinsic(chain.unsigned(ping(7)));
     assert.deepEqual(report.result, { included: true, outcome: { ok: true } });
     assert.deepEqual(report.written, [labelOf(LastPing.key)]);
@@ -290,6 +292,59 @@ describe('blocks', () => {
         [1, 'ExtrinsicFailed'],
       ],
     );
+  });
+
+  it('skips only the signature check for bytes the node says it verified, and gives the same block', () => {
+    const chain = createTestChain();
+    const good = [chain.sign('alice', transfer(5n), 0), chain.sign('bob', transfer(6n), 0)];
+    const asked: Uint8Array[] = [];
+    const isSignatureVerified = (bytes: Uint8Array): boolean => {
+      asked.push(bytes);
+      return good.includes(bytes);
+    };
+    const build = (options?: { isSignatureVerified(bytes: Uint8Array): boolean }) => {
+      const builder = chain.runtime.beginBlock(
+        chain.reader,
+        chain.nextBlockContext(),
+        chain.genesisHash,
+        options,
+      );
+      const results = good.map((bytes) => builder.apply(bytes));
+      return { results, execution: builder.finish() };
+    };
+    const plain = build();
+    const trusted = build({ isSignatureVerified });
+    assert.deepEqual(trusted, plain, 'same results, writes and events');
+    assert.deepEqual(asked, good, 'consulted once per signed extrinsic');
+    // Proof that the check really is skipped: a tampered signature the predicate vouches for passes.
+    const tampered = chain.sign('alice', transfer(5n), 0).slice();
+    tampered[40] = tampered[40]! ^ 1;
+    const vouched = chain.runtime.validateTransaction(chain.reader, tampered, chain.genesisHash, {
+      isSignatureVerified: () => true,
+    });
+    assert.equal('code' in vouched, false);
+    const unvouched = chain.runtime.validateTransaction(chain.reader, tampered, chain.genesisHash, {
+      isSignatureVerified: () => false,
+    });
+    assert.equal('code' in unvouched && unvouched.code, 'BadSignature');
+  });
+
+  it('still checks nonce and fee of an extrinsic whose signature the node verified', () => {
+    const chain = createTestChain();
+    const first = chain.sign('alice', transfer(1n), 0);
+    chain.applyExtrinsic(first);
+    const validated = chain.runtime.validateTransaction(chain.reader, first, chain.genesisHash, {
+      isSignatureVerified: () => true,
+    });
+    assert.equal('code' in validated && validated.code, 'StaleNonce');
+    const poor = ed25519FromSeed(blake2b256(Uint8Array.of(2)));
+    const unpaid = chain.runtime.validateTransaction(
+      chain.reader,
+      chain.sign(poor, transfer(0n), 0),
+      chain.genesisHash,
+      { isSignatureVerified: () => true },
+    );
+    assert.equal('code' in unpaid && unpaid.code, 'CannotPayFee');
   });
 
   it('refuses to apply after finish, which would lose the writes', () => {

@@ -65,5 +65,4 @@ export type { DispatchErrorInfo } from './support/errors.js';
 export { type DecodedEvent, type JsonValue, toJsonValue } from './support/events.js';
 export { GenesisError } from './support/genesis.js';
 export { createMapReader, keyToHex } from './support/overlay.js';
-export { storageKey, storagePrefix } from './support/storage.js';
 export type { Parameters } from './system/types.js';

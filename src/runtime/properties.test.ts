@@ -177,7 +177,7 @@ describe('runtime properties', () => {
       fc.property(fc.array(opArbitrary, { minLength: 1, maxLength: 25 }), (ops) => {
         const chain = createTestChain();
         chain.executeBlock(ops.map((op) => signOp(chain, op)));
-        assert.equal(chain.runtime.queries.totalIssuance(chain.reader), genesisIssuance);
+        assert.equal(chain.runtime.queries.getTotalIssuance(chain.reader), genesisIssuance);
         assert.equal(chain.sumOfBalances(), genesisIssuance);
         // No account other than the treasury is left below the existential deposit.
         for (const key of keys) {

@@ -1,16 +1,18 @@
-// The read-only queries the node's RPC and the dashboard need, over any state reader (the head's
-// state or an older block's). Each delegates to the module that owns the storage.
+// The runtime's read-only queries that the node and tests use directly, over any state reader (the
+// head's state or an older block's). Each delegates to the module that owns the storage. Queries are
+// named `get*` for one value, `list*` for pages and `is*`/`has*` for predicates, in every module;
+// what the RPC serves, each module declares in its own `rpc.ts`.
 import type { StateReader } from './api.js';
-import { readBalance, readTotalIssuance } from './balances/queries.js';
-import { readSudoKey } from './governance/queries.js';
+import { getBalance, getTotalIssuance } from './balances/queries.js';
+import { getSudoKey } from './governance/queries.js';
 import {
-  readAuthorities,
-  readBlockHash,
-  readBlockNumber,
-  readChainName,
-  readNonce,
-  readSystemParameters,
-  readTimestamp,
+  getAuthorities,
+  getBlockHash,
+  getBlockNumber,
+  getChainName,
+  getNonce,
+  getParameters,
+  getTimestamp,
 } from './system/queries.js';
 import type { Parameters } from './system/types.js';
 
@@ -22,28 +24,30 @@ export interface AccountView {
 }
 
 export interface RuntimeQueries {
-  account(state: StateReader, who: Uint8Array): AccountView;
-  authorities(state: StateReader): Uint8Array[];
-  parameters(state: StateReader): Parameters;
-  chainName(state: StateReader): string;
-  totalIssuance(state: StateReader): bigint;
-  sudoKey(state: StateReader): Uint8Array | undefined;
-  blockNumber(state: StateReader): number;
-  timestamp(state: StateReader): bigint;
-  blockHash(state: StateReader, number: number): Uint8Array | undefined;
+  getAccount(state: StateReader, who: Uint8Array): AccountView;
+  getAuthorities(state: StateReader): Uint8Array[];
+  getParameters(state: StateReader): Parameters;
+  getChainName(state: StateReader): string;
+  getTotalIssuance(state: StateReader): bigint;
+  getSudoKey(state: StateReader): Uint8Array | undefined;
+  getBlockNumber(state: StateReader): number;
+  getTimestamp(state: StateReader): bigint;
+  getBlockHash(state: StateReader, number: number): Uint8Array | undefined;
+}
+
+export function getAccount(state: StateReader, who: Uint8Array): AccountView {
+  const { free, reserved } = getBalance(state, who);
+  return { free, reserved, nonce: getNonce(state, who) };
 }
 
 export const queries: RuntimeQueries = {
-  account(state, who) {
-    const { free, reserved } = readBalance(state, who);
-    return { free, reserved, nonce: readNonce(state, who) };
-  },
-  authorities: readAuthorities,
-  parameters: readSystemParameters,
-  chainName: readChainName,
-  totalIssuance: readTotalIssuance,
-  sudoKey: readSudoKey,
-  blockNumber: readBlockNumber,
-  timestamp: readTimestamp,
-  blockHash: readBlockHash,
+  getAccount,
+  getAuthorities,
+  getParameters,
+  getChainName,
+  getTotalIssuance,
+  getSudoKey,
+  getBlockNumber,
+  getTimestamp,
+  getBlockHash,
 };

@@ -121,7 +121,7 @@ export function createTestChain(
   function sign(signer: Signer, call: Call, nonce?: number): Uint8Array {
     const keypair = keypairOf(signer);
     const id = toHex(keypair.publicKey);
-    const onChain = runtime.queries.account(reader, keypair.publicKey).nonce;
+    const onChain = runtime.queries.getAccount(reader, keypair.publicKey).nonce;
     const used = nonce ?? Math.max(onChain, nonces.get(id) ?? 0);
     if (nonce === undefined) nonces.set(id, used + 1);
     return signExtrinsic({
@@ -167,7 +167,7 @@ export function createTestChain(
     unsigned,
     applySigned: (signer, call, opts = {}) => applyExtrinsic(sign(signer, call, opts.nonce)),
     applyExtrinsic,
-    account: (who) => runtime.queries.account(reader, publicKeyOf(who)),
+    account: (who) => runtime.queries.getAccount(reader, publicKeyOf(who)),
     snapshot: () => new Map(state),
     context: (phase = 0) => ({
       state: new Overlay(reader),

@@ -56,6 +56,8 @@ export interface RunWorkerOptions {
   readonly cores?: number;
   readonly pollIntervalMs?: number;
   readonly reattestMarginMs?: number;
+  /** Blocks a benchmark run lasts (default BENCHMARK_BLOCKS, enclave/createBenchmark.ts). */
+  readonly benchmarkBlocks?: number;
   readonly backoff?: BackoffPolicy;
   readonly logger?: Logger;
   /** Wall clock (ms): collateral freshness and the sim PKI's issue time. */
@@ -119,7 +121,12 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
   const logger = options.logger ?? pino({ level: 'info' });
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const { sealing, evidence, collateral } = teeProviders(options);
-  const core = await createEnclaveCore({ dataDir: options.dataDir, sealing, evidence });
+  const core = await createEnclaveCore({
+    dataDir: options.dataDir,
+    sealing,
+    evidence,
+    ...(options.benchmarkBlocks === undefined ? {} : { benchmarkBlocks: options.benchmarkBlocks }),
+  });
   const log = logger.child({ worker: bytesToHex(core.pubkey) });
   log.info(
     { tee: options.tee, created: core.identityCreated, gatekeeper: options.gatekeeper === true },

@@ -215,7 +215,9 @@ describe('phalanx devnet', () => {
     const eventsAfter = await registryEventsOf(client, pubkey);
     assert.equal(count(eventsAfter, 'WorkerRegistered'), 1, 'registered once over all blocks');
     assert.equal(count(eventsAfter, 'WorkerReattested'), 0, 'and not re-attested either');
-    assert.deepEqual(eventsAfter, eventsBefore);
+    // Benchmark reports may come meanwhile (one per attestation, from whichever process ran it).
+    const notBenchmark = (name: string) => name !== 'BenchmarkReported';
+    assert.deepEqual(eventsAfter.filter(notBenchmark), eventsBefore.filter(notBenchmark));
     const workers = await listWorkers(client);
     assert.equal(workers.length, 4);
     assert.equal(workers.find((w) => w.pubkey === pubkey)?.state, 'Provisioned');

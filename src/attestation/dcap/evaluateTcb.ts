@@ -1,7 +1,9 @@
 // TCB evaluation as Intel's Quote Verification Library does it (QVL TcbLevelCheck.cpp and
 // TdxModuleCheck.cpp; Intel "ECDSA Quote Verification" spec section 4.1.2.4.17): pick the first TCB
 // level the platform meets, for TDX also the TDX components and the TDX module identity, then
-// converge the platform status with the TDX module's and the QE's.
+// converge the platform status with the TDX module's and the QE's. "First" is in Intel's order, in
+// which parseTcbInfo hands the levels over (orderTcbLevels.ts); QE identity levels keep the JSON's
+// order, as QVL keeps them (EnclaveIdentityV2::getTcbStatus walks a vector).
 import { AttestationError } from '../errors.js';
 import type { TcbStatus } from '../types.js';
 import type { QeIdentity, QeTcbLevel } from './parseQeIdentity.js';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { hexToBytes } from '../../codec/bytes.js';
 import { AttestationError } from '../errors.js';
 import { TCB_STATUSES, type TcbStatus } from '../types.js';
+import { orderModuleTcbLevels, orderTcbLevels } from './orderTcbLevels.js';
 
 export interface TcbLevel {
   readonly sgxComponents: readonly number[]; // 16
@@ -29,6 +30,7 @@ export interface TdxModule {
 
 export interface TdxModuleIdentity extends TdxModule {
   readonly id: string;
+  /** By ISVSVN, highest first. */
   readonly tcbLevels: readonly ModuleTcbLevel[];
 }
 
@@ -41,6 +43,7 @@ export interface TcbInfo {
   readonly fmspc: Uint8Array; // 6
   readonly pceId: Uint8Array; // 2
   readonly tcbEvaluationDataNumber: number;
+  /** In Intel's matching order, highest first, whatever the JSON's order (orderTcbLevels.ts). */
   readonly tcbLevels: readonly TcbLevel[];
   readonly tdxModule?: TdxModule;
   readonly tdxModuleIdentities?: readonly TdxModuleIdentity[];
@@ -144,15 +147,18 @@ export function parseTcbInfo(json: string): TcbInfo {
       fmspc: v.fmspc,
       pceId: v.pceId,
       tcbEvaluationDataNumber: v.tcbEvaluationDataNumber,
-      tcbLevels: v.tcbLevels.map((l) => ({
-        sgxComponents: Array.from(
-          { length: 16 },
-          (_, i) => (l.tcb as Record<string, number>)[`sgxtcbcomp${String(i + 1).padStart(2, '0')}svn`]!,
-        ),
-        pceSvn: l.tcb.pcesvn,
-        status: l.tcbStatus,
-        advisoryIds: l.advisoryIDs ?? [],
-      })),
+      tcbLevels: orderTcbLevels(
+        v.tcbLevels.map((l) => ({
+          sgxComponents: Array.from(
+            { length: 16 },
+            (_, i) => (l.tcb as Record<string, number>)[`sgxtcbcomp${String(i + 1).padStart(2, '0')}svn`]!,
+          ),
+          pceSvn: l.tcb.pcesvn,
+          status: l.tcbStatus,
+          advisoryIds: l.advisoryIDs ?? [],
+        })),
+        false,
+      ),
     };
   }
   if (version === 3) {
@@ -171,15 +177,18 @@ export function parseTcbInfo(json: string): TcbInfo {
       fmspc: v.fmspc,
       pceId: v.pceId,
       tcbEvaluationDataNumber: v.tcbEvaluationDataNumber,
-      tcbLevels: v.tcbLevels.map((l) => ({
-        sgxComponents: l.tcb.sgxtcbcomponents.map((c) => c.svn),
-        pceSvn: l.tcb.pcesvn,
-        ...(v.id === 'TDX' && l.tcb.tdxtcbcomponents
-          ? { tdxComponents: l.tcb.tdxtcbcomponents.map((c) => c.svn) }
-          : {}),
-        status: l.tcbStatus,
-        advisoryIds: l.advisoryIDs ?? [],
-      })),
+      tcbLevels: orderTcbLevels(
+        v.tcbLevels.map((l) => ({
+          sgxComponents: l.tcb.sgxtcbcomponents.map((c) => c.svn),
+          pceSvn: l.tcb.pcesvn,
+          ...(v.id === 'TDX' && l.tcb.tdxtcbcomponents
+            ? { tdxComponents: l.tcb.tdxtcbcomponents.map((c) => c.svn) }
+            : {}),
+          status: l.tcbStatus,
+          advisoryIds: l.advisoryIDs ?? [],
+        })),
+        v.id === 'TDX',
+      ),
       ...(v.tdxModule
         ? {
             tdxModule: {
@@ -196,11 +205,13 @@ export function parseTcbInfo(json: string): TcbInfo {
               mrSigner: m.mrsigner,
               attributes: m.attributes,
               attributesMask: m.attributesMask,
-              tcbLevels: m.tcbLevels.map((l) => ({
-                isvSvn: l.tcb.isvsvn,
-                status: l.tcbStatus,
-                advisoryIds: l.advisoryIDs ?? [],
-              })),
+              tcbLevels: orderModuleTcbLevels(
+                m.tcbLevels.map((l) => ({
+                  isvSvn: l.tcb.isvsvn,
+                  status: l.tcbStatus,
+                  advisoryIds: l.advisoryIDs ?? [],
+                })),
+              ),
             })),
           }
         : {}),

@@ -10,6 +10,7 @@ import { type ParsedCertificate, parseCertificate } from '../x509/parseCertifica
 import { isRevoked, type ParsedCrl, parseCrl, verifyCrlIssuer } from '../x509/parseCrl.js';
 import { parsePemCertificates } from '../x509/pem.js';
 import { type VerifiedChain, verifyCertificateChain } from '../x509/verifyCertificateChain.js';
+import { checkPckCrlIssuerChain, checkTcbSigningChain } from './checkPkiRoles.js';
 import { parseQeIdentity, type QeIdentity } from './parseQeIdentity.js';
 import { parseTcbInfo, type TcbInfo } from './parseTcbInfo.js';
 
@@ -24,7 +25,7 @@ export interface PreparedCollateral {
   readonly root: ParsedCertificate;
   readonly rootCrl: ParsedCrl;
   readonly pckCrl: ParsedCrl;
-  /** The CA that signed the PCK CRL (leaf of pck_crl_issuer_chain). */
+  /** The PCK CA that signed the PCK CRL (leaf of pck_crl_issuer_chain, issued by the root). */
   readonly pckCrlIssuer: ParsedCertificate;
   readonly tcbInfo: TcbInfo;
   readonly qeIdentity: QeIdentity;
@@ -49,18 +50,21 @@ export function chainWindow(chain: VerifiedChain, what: string): ValidityWindow 
   return { code: 'CertificateExpired', what, notBefore: chain.notBefore, notAfter: chain.notAfter };
 }
 
-/** No certificate below the root is revoked by the root CA CRL. */
+/**
+ * The certificate the root issued on this chain is not on the root CA CRL. A CRL lists only
+ * certificates of its own issuer (RFC 5280 section 5; Intel's CRLs are not indirect CRLs): the root
+ * CA CRL speaks for the CAs and the TCB Signing certificate, never for a PCK certificate, whose
+ * serial the PCK CA chose and another CA's serial may equal. The PCK CRL covers the PCK certificate.
+ */
 export function checkNotRevokedByRoot(chain: VerifiedChain, rootCrl: ParsedCrl, what: string): void {
-  for (const cert of chain.certs) {
-    if (cert !== chain.root && isRevoked(rootCrl, cert)) {
-      throw new AttestationError(
-        'CertificateRevoked',
-        `${what}: ${cert.subject} is revoked by the root CA CRL`,
-        {
-          subject: cert.subject,
-        },
-      );
-    }
+  // A verified path ends in the root, so the certificate before it is the one the root issued.
+  const issuedByRoot = chain.certs[chain.certs.length - 2];
+  if (issuedByRoot !== undefined && isRevoked(rootCrl, issuedByRoot)) {
+    throw new AttestationError(
+      'CertificateRevoked',
+      `${what}: ${issuedByRoot.subject} is revoked by the root CA CRL`,
+      { subject: issuedByRoot.subject },
+    );
   }
 }
 
@@ -121,13 +125,17 @@ export function prepareCollateral(
   }
 
   const tcbChain = chain(collateral.tcbInfoIssuerChain, 'TCB info issuer chain');
+  // Each signer is pinned to its role in Intel's PKI, not merely chained to the root (checkPkiRoles.ts).
+  const tcbSigner = checkTcbSigningChain(tcbChain, 'TCB info issuer chain');
   const root = tcbChain.root;
   const rootCrl = parseCrl(collateral.rootCaCrl, 'root CA CRL');
   verifyCrlIssuer(rootCrl, root, 'root CA CRL');
   checkNotRevokedByRoot(tcbChain, rootCrl, 'TCB info issuer chain');
 
   const qeChain = chain(collateral.qeIdentityIssuerChain, 'QE identity issuer chain');
+  const qeSigner = checkTcbSigningChain(qeChain, 'QE identity issuer chain');
   const pckCrlChain = chain(collateral.pckCrlIssuerChain, 'PCK CRL issuer chain');
+  const pckCrlIssuer = checkPckCrlIssuerChain(pckCrlChain, 'PCK CRL issuer chain');
   for (const [c, what] of [
     [qeChain, 'QE identity issuer chain'],
     [pckCrlChain, 'PCK CRL issuer chain'],
@@ -143,21 +151,20 @@ export function prepareCollateral(
     checkNotRevokedByRoot(c, rootCrl, what);
   }
 
-  const pckCrlIssuer = pckCrlChain.certs[0]!;
   const pckCrl = parseCrl(collateral.pckCrl, 'PCK CRL');
   verifyCrlIssuer(pckCrl, pckCrlIssuer, 'PCK CRL');
 
   verifyJsonSignature(
     collateral.tcbInfo,
     collateral.tcbInfoSignature,
-    tcbChain.certs[0]!,
+    tcbSigner,
     'TcbInfoInvalid',
     'TCB info',
   );
   verifyJsonSignature(
     collateral.qeIdentity,
     collateral.qeIdentitySignature,
-    qeChain.certs[0]!,
+    qeSigner,
     'QeIdentityInvalid',
     'QE identity',
   );

@@ -17,7 +17,7 @@ const verifier = createDcapVerifier({ trusted: { roots: [root] } });
 function assertRejected(quote: Uint8Array, collateral: Collateral, at: number): void {
   assert.throws(
     () => verifier.verify(quote, collateral, at),
-    (error: unknown) => error instanceof AttestationError && error.details.internal !== true,
+    (error: unknown) => error instanceof AttestationError && error.code !== 'InternalError',
   );
 }
 

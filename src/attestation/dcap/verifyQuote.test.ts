@@ -1,12 +1,14 @@
 // Golden vectors: every DCAP case of ../shared/vectors/attestation/manifest.json (real Intel-signed
 // quotes and collateral; each case's `source` names where it was copied from) at its own `now`.
 import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { loadDcapVectors, VECTORS_DIR } from '../../../scripts/fuzz-attestation.js';
 import { bytesToHex } from '../../codec/bytes.js';
 import { AttestationError } from '../errors.js';
-import { createDcapVerifier, verifyQuote } from './verifyQuote.js';
+import { parseQuote } from './parseQuote.js';
+import { createDcapVerifier, p256FromRaw, verifyQuote } from './verifyQuote.js';
 
 const { root, vectors } = loadDcapVectors();
 const trusted = { roots: [root] };
@@ -158,5 +160,42 @@ describe('verifyQuote on the shared DCAP vectors', () => {
       rejectionCode(() => verifyQuote(v.quote, v.collateral, { trusted, at: Number.NaN })),
       'CollateralExpired',
     );
+  });
+});
+
+describe('p256FromRaw (the attestation key import)', () => {
+  // RFC 5480 section 2: SubjectPublicKeyInfo of an uncompressed P-256 point, the reference import.
+  const spkiPrefix = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex');
+  const viaDer = (raw: Uint8Array) =>
+    createPublicKey({ key: Buffer.concat([spkiPrefix, Buffer.of(4), raw]), format: 'der', type: 'spki' });
+
+  it('imports the attestation key of every real vector as the same key the DER form gives', () => {
+    const keys = vectors.flatMap((v) => {
+      try {
+        return [parseQuote(v.quote).attestationKey];
+      } catch {
+        return []; // the vectors that do not parse are rejected before any key import
+      }
+    });
+    assert.ok(keys.length >= 8);
+    for (const raw of keys) {
+      const key = p256FromRaw(raw);
+      assert.ok(key !== undefined);
+      assert.deepEqual(
+        key.export({ format: 'der', type: 'spki' }),
+        viaDer(raw).export({ format: 'der', type: 'spki' }),
+      );
+    }
+  });
+
+  it('gives no key for a point off the curve or a wrong length, as the DER import refuses it', () => {
+    const v = vectors.find((x) => x.id === 'dcapqvl-sgx-v3')!;
+    const raw = parseQuote(v.quote).attestationKey;
+    const offCurve = raw.slice();
+    offCurve[63] = offCurve[63]! ^ 1;
+    assert.throws(() => viaDer(offCurve));
+    assert.equal(p256FromRaw(offCurve), undefined);
+    assert.equal(p256FromRaw(raw.subarray(0, 63)), undefined);
+    assert.equal(p256FromRaw(new Uint8Array(64)), undefined);
   });
 });

@@ -14,6 +14,7 @@ import { type ParsedCertificate, parseCertificate } from '../x509/parseCertifica
 import { isRevoked } from '../x509/parseCrl.js';
 import { parseSgxExtensions, type SgxExtensions } from '../x509/parseSgxExtensions.js';
 import type { VerifiedChain } from '../x509/verifyCertificateChain.js';
+import { checkPckChain } from './checkPkiRoles.js';
 import { evaluateTcb, expectedTdxModule, matchQeTcbLevel } from './evaluateTcb.js';
 import { parseQuote, type Quote } from './parseQuote.js';
 import {
@@ -116,11 +117,12 @@ export function createDcapVerifier(opts: { trusted: TrustAnchors }): DcapVerifie
         return verifyPrepared(quote, prepared, pck, attestationKey, at);
       } catch (error) {
         if (error instanceof AttestationError) throw error;
-        // A safety net: anything else is a bug in this verifier, reported as a rejection, never a crash.
+        // A safety net: anything else is a bug in this verifier, reported as a rejection, never a
+        // crash, and under its own code so that it is counted as a bug, not as bad evidence.
         throw new AttestationError(
-          'MalformedQuote',
+          'InternalError',
           `internal error while verifying: ${(error as Error)?.message}`,
-          { internal: true },
+          {},
           { cause: error },
         );
       }
@@ -182,13 +184,8 @@ function collateralKey(c: Collateral): string {
 
 function preparePck(pem: string, roots: readonly ParsedCertificate[], parse: ParseCertificate): PreparedPck {
   const chain = verifyChainPem(pem, roots, 'PCK certificate chain', parse);
-  const leaf = chain.certs[0]!;
-  const issuer = chain.certs[1];
-  if (issuer === undefined || leaf === chain.root) {
-    throw new AttestationError('CertificateChainInvalid', 'PCK certificate chain has no PCK certificate', {});
-  }
-  if (leaf.isCa)
-    throw new AttestationError('CertificateChainInvalid', 'PCK certificate is a CA certificate', {});
+  // PCK certificate <- PCK Platform/Processor CA <- root, and nothing else (checkPkiRoles.ts).
+  const { leaf, ca: issuer } = checkPckChain(chain, 'PCK certificate chain');
   // The PCK key signs the QE report with ECDSA P-256 (Quote Library API, "QE Report Signature").
   if (leaf.publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new AttestationError('MalformedCertificate', 'PCK certificate key is not ECDSA P-256', {});
@@ -217,6 +214,7 @@ function verifyPrepared(
       {},
     );
   }
+  // The root CA CRL covers the PCK CA; the PCK certificate is covered by the PCK CRL alone, below.
   checkNotRevokedByRoot(pck.chain, c.rootCrl, 'PCK certificate chain');
   // The PCK CRL must be the one of the CA that issued this PCK certificate: same issuer name and
   // signed by that CA's key (the Platform CA's CRL says nothing about Processor CA certificates).
@@ -374,14 +372,25 @@ function verifyP256(key: KeyObject, data: Uint8Array, signature: Uint8Array): bo
   }
 }
 
-/** DER SubjectPublicKeyInfo prefix for an uncompressed P-256 point (RFC 5480 section 2). */
-const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex');
-
-/** The quote's attestation key is the raw x||y of a P-256 point; an off-curve point is no key. */
+/**
+ * The quote's attestation key is the raw x||y of a P-256 point; an off-curve point is no key.
+ * Imported as JWK rather than as a DER SubjectPublicKeyInfo: OpenSSL 3 takes DER through its generic
+ * decoder, which costs about twice as much, and a quote from a machine not seen before pays this
+ * import once (bench/attestation.bench.ts, `dcap.warm.newPlatform`). OpenSSL checks that the point
+ * is on the curve on either path.
+ */
 export function p256FromRaw(raw: Uint8Array): KeyObject | undefined {
+  if (raw.length !== 64) return undefined;
   try {
-    const der = Buffer.concat([P256_SPKI_PREFIX, Buffer.from([0x04]), raw]);
-    return createPublicKey({ key: der, format: 'der', type: 'spki' });
+    return createPublicKey({
+      key: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: Buffer.from(raw.buffer, raw.byteOffset, 32).toString('base64url'),
+        y: Buffer.from(raw.buffer, raw.byteOffset + 32, 32).toString('base64url'),
+      },
+      format: 'jwk',
+    });
   } catch {
     return undefined;
   }

@@ -2,7 +2,10 @@
 // PCK Processor CA, one PCK certificate per simulated machine (with Intel's SGX extension), a TCB
 // signing certificate, signed TCB Info and QE Identity for SGX and TDX, and the root CA and PCK CRLs.
 // Every name says "SIM" and "Insecure": nothing here is Intel's, and a chain that trusts this root
-// trusts anyone who knows the seed.
+// trusts anyone who knows the seed. The shapes are Intel's, because the verifier pins them
+// (dcap/checkPkiRoles.ts): the TCB signing certificate is issued by the root itself and is not a CA,
+// the PCK CA is a CA issued by the root, and each CN carries the phrase of its role in Intel's names
+// ("SGX TCB Signing", "SGX PCK Processor CA", "SGX PCK Certificate").
 //
 // Deterministic from the seed: every key, serial, PPID and FMSPC; validity periods come from `now`
 // (never the wall clock). Signatures use OpenSSL's random nonces (see simKey.ts). Collateral is
@@ -77,6 +80,20 @@ export interface SimMachine {
   readonly userData: Uint8Array;
 }
 
+/** The sim PKI's private keys. Insecure by construction: tests use them to forge collateral. */
+export interface SimPkiKeys {
+  readonly root: SimKey;
+  readonly pckCa: SimKey;
+  readonly tcbSigning: SimKey;
+}
+
+export interface SimPkiNames {
+  readonly root: SimName;
+  readonly pckCa: SimName;
+  readonly tcbSigning: SimName;
+  readonly pck: SimName;
+}
+
 export interface SimPki {
   readonly rootName: string;
   readonly issuedAt: number;
@@ -90,6 +107,8 @@ export interface SimPki {
   readonly fmspc: Readonly<Record<SimTee, Uint8Array>>;
   readonly pckCrlDer: Uint8Array;
   readonly rootCaCrlDer: Uint8Array;
+  readonly keys: SimPkiKeys;
+  readonly names: SimPkiNames;
   collateral(tee: SimTee): SimCollateral;
   machine(spec: SimMachineSpec): SimMachine;
 }
@@ -155,8 +174,9 @@ export function createSimPki(opts: SimPkiOptions): SimPki {
   const pckCaKey = deriveSimKey(seed, 'pck-processor-ca');
   const tcbKey = deriveSimKey(seed, 'tcb-signing');
   const rootName = simName(SIM_ROOT_CA_NAME);
-  const pckCaName = simName('Phalanx SIM Insecure PCK Processor CA');
-  const tcbName = simName('Phalanx SIM Insecure TCB Signing');
+  const pckCaName = simName('Phalanx SIM Insecure SGX PCK Processor CA');
+  const tcbName = simName('Phalanx SIM Insecure SGX TCB Signing');
+  const pckName = simName('Phalanx SIM Insecure SGX PCK Certificate');
   const caUsage = KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign;
   const signingUsage = KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation;
   const rootCrlUrl = `${CRL_BASE}/rootcacrl`;
@@ -269,7 +289,7 @@ export function createSimPki(opts: SimPkiOptions): SimPki {
       serial: spec.pckRevoked ? revokedPckSerial(spec.tee) : serialFor(seed, `pck:${key}`),
       issuer: pckCaName,
       issuerKey: pckCaKey,
-      subject: simName('Phalanx SIM Insecure PCK Certificate'),
+      subject: pckName,
       subjectKey: pckKey,
       notBefore: issuedAt,
       notAfter: certNotAfter,
@@ -337,6 +357,8 @@ export function createSimPki(opts: SimPkiOptions): SimPki {
     fmspc,
     pckCrlDer,
     rootCaCrlDer,
+    keys: { root: rootKey, pckCa: pckCaKey, tcbSigning: tcbKey },
+    names: { root: rootName, pckCa: pckCaName, tcbSigning: tcbName, pck: pckName },
     collateral,
     machine,
   };

@@ -5,6 +5,8 @@ export type {
   SimMachine,
   SimMachineSpec,
   SimPki,
+  SimPkiKeys,
+  SimPkiNames,
   SimPkiOptions,
   SimTee,
 } from './createSimPki.js';

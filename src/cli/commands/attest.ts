@@ -22,6 +22,7 @@ import { TCB_STATUSES, type VerifiedEvidence } from '../../attestation/types.js'
 import { bytesToHex, hexToBytes } from '../../codec/bytes.js';
 import { PhalanxError } from '../../codec/errors.js';
 import {
+  type CommandDeps,
   EXIT_OK,
   EXIT_REJECTED,
   EXIT_USAGE,
@@ -46,12 +47,6 @@ export interface AttestVerifyOptions {
   readonly at?: string;
   readonly policy?: string;
   readonly json?: boolean;
-}
-
-/** What the environment provides; tests replace the clock and the network. */
-export interface CommandDeps {
-  readonly now?: () => number;
-  readonly fetch?: typeof fetch;
 }
 
 type Rejection = { readonly code: string; readonly message: string };

@@ -16,6 +16,12 @@ export const processSink: OutputSink = {
   err: (text) => process.stderr.write(`${text}\n`),
 };
 
+/** What the environment provides; tests replace the clock and the network. */
+export interface CommandDeps {
+  readonly now?: () => number;
+  readonly fetch?: typeof fetch;
+}
+
 export const EXIT_OK = 0;
 export const EXIT_REJECTED = 1;
 export const EXIT_USAGE = 2;

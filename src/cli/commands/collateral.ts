@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import { collateralToJson } from '../../attestation/collateral.js';
 import { bytesToHex } from '../../codec/bytes.js';
 import { PhalanxError } from '../../codec/errors.js';
-import type { CommandDeps } from './attest.js';
 import {
+  type CommandDeps,
   EXIT_OK,
   EXIT_REJECTED,
   EXIT_USAGE,

@@ -19,7 +19,9 @@ import { encodeAddress } from '../../codec/address.js';
 import { toHex } from '../../codec/bytes.js';
 import { DEV_ACCOUNT_NAMES, devKeypair } from '../../codec/devKeys.js';
 import { runNode } from '../../node/runNode.js';
-import { createDevGenesisConfig, DEV_ENDOWMENT } from '../../runtime/index.js';
+import { lockDataDir } from '../../node/store/lockDataDir.js';
+import type { StatePruning } from '../../node/store/statePruning.js';
+import { createDevGenesisConfig, DEV_ENDOWMENT, type GenesisConfig } from '../../runtime/index.js';
 import { loadOrCreateSimPki } from '../../worker/host/loadOrCreateSimPki.js';
 import { dashboardDir, defaultDataDir } from '../dataDirs.js';
 import { formatAmount, runAction, toJsonText } from '../output.js';
@@ -32,7 +34,7 @@ import {
 } from '../superviseProcess.js';
 import { watchDevnetWorkers } from '../watchDevnetWorkers.js';
 import { type OutputSink, processSink, UsageError } from './cliSupport.js';
-import { parseBlockTime, parsePort } from './node.js';
+import { parseBlockTime, parsePort, parseRpcAccess, parseStatePruning, STATE_PRUNING_HELP } from './node.js';
 
 /** Operator accounts of the devnet's processes: alice (sudo) and bob stay free for the user. */
 export const DEVNET_GATEKEEPER_OPERATOR = 'charlie';
@@ -60,6 +62,11 @@ export interface DevnetOptions {
   json?: boolean;
   /** `--workers N` gives a string; `--no-workers` gives false. */
   workers?: string | boolean;
+  statePruning?: string;
+  /** `--attestation-validity`: how long a registration lasts on a new devnet's genesis. */
+  attestationValidity?: string;
+  rpcAllowedHosts?: string;
+  rpcCors?: string;
 }
 
 export interface DevnetService {
@@ -92,6 +99,13 @@ export async function startDevnet(options: {
   workers?: number;
   /** Lines for humans about the devnet's children (default: stderr). */
   report?: (line: string) => void;
+  /** The node's `--state-pruning` (default DEFAULT_STATE_PRUNING). */
+  statePruning?: StatePruning;
+  /** Registration validity (ms) written into a new devnet's genesis (default: the dev genesis's day). */
+  attestationValidityMs?: number;
+  /** See `RunNodeOptions`. */
+  rpcAllowedHosts?: readonly string[];
+  rpcAllowedOrigins?: readonly string[];
 }): Promise<Devnet> {
   // Logs go to stderr: stdout carries the addresses that scripts and tests read.
   const logger = pino({ level: options.logLevel }, pino.destination(2));
@@ -99,6 +113,10 @@ export async function startDevnet(options: {
   const services: DevnetService[] = [];
   const processes: SupervisedProcess[] = [];
   const killOnExit = () => killNow(processes);
+  // A second devnet on the same folder would share the node's store and the workers' identities:
+  // refuse it before touching anything (the node's own store lock alone comes too late for that).
+  mkdirSync(options.dataDir, { recursive: true });
+  const lock = lockDataDir(options.dataDir);
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -108,6 +126,7 @@ export async function startDevnet(options: {
           .catch((error: unknown) => logger.error({ err: error, service: service.name }, 'stop failed'));
       }
       process.off('exit', killOnExit);
+      lock.release();
       if (options.removeDataDir) await rm(options.dataDir, { recursive: true, force: true });
     })();
     return closing;
@@ -120,10 +139,13 @@ export async function startDevnet(options: {
     const staticDir = dashboardDir();
     const node = await runNode({
       dataDir: join(options.dataDir, 'node'),
-      genesis: loadOrCreateGenesis(options.dataDir, simPki.rootCertDer),
+      genesis: loadOrCreateGenesis(options.dataDir, simPki.rootCertDer, options.attestationValidityMs),
       role: { kind: 'solo', authoritySeed: devKeypair('alice').secretSeed },
       blockIntervalMs: options.blockIntervalMs,
       rpcPort: options.rpcPort,
+      ...(options.statePruning === undefined ? {} : { statePruning: options.statePruning }),
+      ...(options.rpcAllowedHosts ? { rpcAllowedHosts: options.rpcAllowedHosts } : {}),
+      ...(options.rpcAllowedOrigins ? { rpcAllowedOrigins: options.rpcAllowedOrigins } : {}),
       logger,
       handleSignals: false,
       ...(staticDir ? { staticDir } : {}),
@@ -245,13 +267,55 @@ export async function startDevnet(options: {
  * not reproducible from the sim PKI file (its self-signature is randomised), so rebuilding the
  * config would give another genesis hash and the kept chain would no longer open.
  */
-function loadOrCreateGenesis(dataDir: string, simRootDer: Uint8Array): unknown {
+function loadOrCreateGenesis(
+  dataDir: string,
+  simRootDer: Uint8Array,
+  attestationValidityMs: number | undefined,
+): unknown {
   const file = join(dataDir, 'genesis.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as GenesisConfig;
+    // The policy is in the genesis hash: a kept chain cannot take another validity.
+    const keptValidity = String(kept.registry?.policy?.attestationValidityMs);
+    if (attestationValidityMs !== undefined && keptValidity !== String(attestationValidityMs)) {
+      throw new UsageError(
+        `--attestation-validity: this devnet's genesis (${file}) says ${keptValidity} ms; the flag applies to a new devnet (--tmp or another --data-dir)`,
+      );
+    }
+    return kept;
+  }
   const genesis = createDevGenesisConfig({ simRoots: [simRootDer] });
+  if (attestationValidityMs !== undefined) {
+    genesis.registry.policy = {
+      ...genesis.registry.policy,
+      attestationValidityMs: String(attestationValidityMs),
+    };
+  }
+  // A real genesis time bounds block 1's timestamp too (one hour after its parent's), also for
+  // workers' light clients, which take no clock; only the genesis header carries it.
+  const dated = { timestamp: Date.now(), ...genesis };
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${JSON.stringify(genesis, null, 2)}\n`);
-  return genesis;
+  writeFileSync(file, `${JSON.stringify(dated, null, 2)}\n`);
+  return dated;
+}
+
+/** Shortest `--attestation-validity`: a worker must register and re-attest within it, a few blocks each. */
+const MIN_ATTESTATION_VALIDITY_MS = 10_000;
+/** Longest: the registry policy's own limit (366 days). */
+const MAX_ATTESTATION_VALIDITY_MS = 366 * 24 * 3600 * 1000;
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `--attestation-validity 30s` (ms, s, m or h; bare numbers are ms) -> milliseconds. */
+export function parseAttestationValidity(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(value);
+  const ms = match ? Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 'ms']! : Number.NaN;
+  if (!(ms >= MIN_ATTESTATION_VALIDITY_MS && ms <= MAX_ATTESTATION_VALIDITY_MS)) {
+    throw new UsageError(
+      `--attestation-validity: expected 10s to 366 days (e.g. 30s, 10m, 24h), got "${value}"`,
+    );
+  }
+  return ms;
 }
 
 /** `--workers N` / `--no-workers` -> workers besides the gatekeeper, or undefined for none at all. */
@@ -307,6 +371,9 @@ export async function runDevnet(options: DevnetOptions, io: OutputSink): Promise
     const rpcPort = parsePort(options.rpcPort, DEFAULT_RPC_PORT);
     const blockIntervalMs = parseBlockTime(options.blockTime, 500);
     const workers = parseWorkers(options.workers);
+    const attestationValidityMs = parseAttestationValidity(options.attestationValidity);
+    const statePruning = parseStatePruning(options.statePruning);
+    const access = parseRpcAccess(options);
     const dataDir = options.tmp
       ? await mkdtemp(join(tmpdir(), 'phalanx-devnet-'))
       : (options.dataDir ?? defaultDataDir('devnet'));
@@ -317,7 +384,10 @@ export async function runDevnet(options: DevnetOptions, io: OutputSink): Promise
       blockIntervalMs,
       logLevel: options.logLevel ?? 'warn',
       report: (line) => io.err(line),
+      statePruning,
+      ...access,
       ...(workers === undefined ? {} : { workers }),
+      ...(attestationValidityMs === undefined ? {} : { attestationValidityMs }),
     });
     const stopped = new Promise<void>((resolve) => {
       const onSignal = () => {
@@ -360,8 +430,18 @@ export function registerDevnetCommand(program: Command, io: OutputSink = process
     .option('--tmp', 'use a throwaway data folder, removed on exit')
     .option('--rpc-port <port>', `JSON-RPC/WebSocket port, 0 for any free one (default ${DEFAULT_RPC_PORT})`)
     .option('--block-time <ms>', 'block interval in milliseconds (default 500)')
+    .option(
+      '--rpc-allowed-hosts <names>',
+      'comma list of host names the RPC port answers to besides localhost, 127.0.0.1 and [::1]; * for any',
+    )
+    .option('--rpc-cors <origins>', 'comma list of web origins whose pages may use the RPC port; * for any')
     .option('--log-level <level>', 'pino log level for stderr (default warn)')
+    .option('--state-pruning <blocks|archive>', STATE_PRUNING_HELP)
     .option('--workers <n>', `sim workers besides the gatekeeper (default ${DEFAULT_DEVNET_WORKERS})`)
+    .option(
+      '--attestation-validity <duration>',
+      'how long a registration lasts before the worker must re-attest, on a new devnet: 30s, 10m, 24h (default 24h)',
+    )
     .option('--no-workers', 'run the node alone: no gatekeeper, no workers')
     .option('--json', 'print the addresses as one JSON line')
     .action(async (options: DevnetOptions) => {

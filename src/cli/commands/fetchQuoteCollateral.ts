@@ -4,8 +4,7 @@ import type { Collateral } from '../../attestation/collateral.js';
 import { type PckInfo, readPckInfo } from '../../attestation/dcap/readPckInfo.js';
 import { bytesToHex } from '../../codec/bytes.js';
 import { createPcsClient } from '../../pcs/createPcsClient.js';
-import type { CommandDeps } from './attest.js';
-import { defaultCacheDir } from './cliSupport.js';
+import { type CommandDeps, defaultCacheDir } from './cliSupport.js';
 
 export interface CollateralSource {
   /** PCCS or Intel PCS base URL; Intel PCS when absent. */

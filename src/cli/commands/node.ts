@@ -5,8 +5,17 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { devKeypair } from '../../codec/devKeys.js';
+import { DEFAULT_MAX_BLOCK_EXTRINSICS } from '../../node/createChain.js';
 import type { NodeRole } from '../../node/createNode.js';
+import { DEFAULT_MAX_POOL_SIZE } from '../../node/pool/createTransactionPool.js';
+import { createAccessPolicy } from '../../node/rpc/checkAccess.js';
 import { runNode } from '../../node/runNode.js';
+import {
+  DEFAULT_STATE_PRUNING,
+  isValidStatePruning,
+  MAX_STATE_PRUNING,
+  type StatePruning,
+} from '../../node/store/statePruning.js';
 import { createDevGenesisConfig } from '../../runtime/index.js';
 import { dashboardDir, defaultDataDir } from '../dataDirs.js';
 import { readKeyFile } from '../keyFile.js';
@@ -24,6 +33,11 @@ export interface NodeCommandOptions {
   follow?: string;
   genesis?: string;
   logLevel?: string;
+  statePruning?: string;
+  rpcAllowedHosts?: string;
+  rpcCors?: string;
+  maxBlockExtrinsics?: string;
+  maxPoolSize?: string;
 }
 
 export function parsePort(value: string | undefined, fallback: number, flag = '--rpc-port'): number {
@@ -41,6 +55,76 @@ export function parseBlockTime(value: string | undefined, fallback: number): num
     throw new UsageError(`--block-time: expected milliseconds between 50 and 3600000, got "${value}"`);
   }
   return ms;
+}
+
+/**
+ * `--rpc-allowed-hosts` and `--rpc-cors` (comma lists, `*` for any) as the RPC server's options,
+ * checked here so that a typo is a usage error rather than a failed start.
+ */
+export function parseRpcAccess(options: { rpcAllowedHosts?: string; rpcCors?: string }): {
+  rpcAllowedHosts?: string[];
+  rpcAllowedOrigins?: string[];
+} {
+  const list = (value: string) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+  const access = {
+    ...(options.rpcAllowedHosts === undefined ? {} : { rpcAllowedHosts: list(options.rpcAllowedHosts) }),
+    ...(options.rpcCors === undefined ? {} : { rpcAllowedOrigins: list(options.rpcCors) }),
+  };
+  try {
+    createAccessPolicy({
+      bindHost: '127.0.0.1',
+      ...(access.rpcAllowedHosts ? { allowedHosts: access.rpcAllowedHosts } : {}),
+      ...(access.rpcAllowedOrigins ? { allowedOrigins: access.rpcAllowedOrigins } : {}),
+    });
+  } catch (error) {
+    const flag = /origin/.test((error as Error).message) ? '--rpc-cors' : '--rpc-allowed-hosts';
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
+  return access;
+}
+
+/** `--state-pruning N` (blocks of state to keep) or `archive` (every state). */
+export function parseStatePruning(value: string | undefined): StatePruning {
+  if (value === undefined) return DEFAULT_STATE_PRUNING;
+  const parsed = value === 'archive' ? value : /^\d{1,10}$/.test(value) ? Number(value) : undefined;
+  if (!isValidStatePruning(parsed)) {
+    throw new UsageError(
+      `--state-pruning: expected a number of blocks (1-${MAX_STATE_PRUNING}) or "archive", got "${value}"`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * `--max-block-extrinsics` and `--max-pool-size`: a count from 1 to `max`, or the default when
+ * absent. The defaults cap a node at 2,048 extrinsics per block; a node that can build bigger blocks
+ * within its block time may take more (docs/BENCHMARKS.md, `node.transfers.sustained`).
+ */
+export function parseLimit(value: string | undefined, flag: string, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (!/^\d{1,9}$/.test(value) || count < 1 || count > max) {
+    throw new UsageError(`${flag}: expected a whole number from 1 to ${max}, got "${value}"`);
+  }
+  return count;
+}
+
+/** Far above what a block time allows today; the bound keeps a typo from reserving the impossible. */
+export const MAX_LIMIT = 1_000_000;
+
+export const STATE_PRUNING_HELP = `states to keep: the last N blocks', or "archive" for every state (default ${DEFAULT_STATE_PRUNING}); blocks are always kept`;
+
+function limits(options: NodeCommandOptions): { maxBlockExtrinsics?: number; maxPoolSize?: number } {
+  const maxBlockExtrinsics = parseLimit(options.maxBlockExtrinsics, '--max-block-extrinsics', MAX_LIMIT);
+  const maxPoolSize = parseLimit(options.maxPoolSize, '--max-pool-size', MAX_LIMIT);
+  return {
+    ...(maxBlockExtrinsics === undefined ? {} : { maxBlockExtrinsics }),
+    ...(maxPoolSize === undefined ? {} : { maxPoolSize }),
+  };
 }
 
 async function readGenesis(path: string): Promise<unknown> {
@@ -81,15 +165,19 @@ export async function runNodeCommand(options: NodeCommandOptions, io: OutputSink
     const genesis =
       options.genesis !== undefined ? await readGenesis(options.genesis) : createDevGenesisConfig();
     const role = await resolveRole(options);
+    const access = parseRpcAccess(options);
     const staticDir = dashboardDir();
     const running = await runNode({
       dataDir: options.dataDir ?? defaultDataDir('node'),
       genesis,
       role,
       blockIntervalMs: parseBlockTime(options.blockTime, 1000),
+      statePruning: parseStatePruning(options.statePruning),
+      ...limits(options),
       rpcHost: options.rpcHost ?? '127.0.0.1',
       rpcPort: parsePort(options.rpcPort, DEFAULT_RPC_PORT),
       logger: pino({ level: options.logLevel ?? 'info' }),
+      ...access,
       ...(staticDir ? { staticDir } : {}),
     });
     await running.closed;
@@ -106,12 +194,29 @@ export function registerNodeCommand(program: Command, io: OutputSink = processSi
     .option('--data-dir <dir>', 'block and state store (default $PHALANX_HOME/node or .phalanx/node)')
     .option('--rpc-port <port>', `JSON-RPC/WebSocket port, 0 for any free one (default ${DEFAULT_RPC_PORT})`)
     .option('--rpc-host <host>', 'address to listen on (default 127.0.0.1)')
+    .option(
+      '--rpc-allowed-hosts <names>',
+      'comma list of host names the RPC port answers to besides localhost, 127.0.0.1, [::1] and --rpc-host; * for any (gives up DNS-rebinding protection)',
+    )
+    .option(
+      '--rpc-cors <origins>',
+      'comma list of web origins (https://app.example) whose pages may use the RPC port besides loopback pages; * for any',
+    )
     .option('--block-time <ms>', 'block interval in milliseconds (default 1000)')
     .option('--authority-key <file>', 'key file of the authority that seals blocks')
     .option('--dev', 'the development chain: dev genesis, and alice seals unless --follow is given')
     .option('--follow <url>', 'follow the node at this RPC URL instead of sealing')
     .option('--genesis <file>', 'genesis config (JSON)')
     .option('--log-level <level>', 'pino log level (default info)')
+    .option('--state-pruning <blocks|archive>', STATE_PRUNING_HELP)
+    .option(
+      '--max-block-extrinsics <n>',
+      `most extrinsics in a block this node seals (default ${DEFAULT_MAX_BLOCK_EXTRINSICS})`,
+    )
+    .option(
+      '--max-pool-size <n>',
+      `most extrinsics waiting in the transaction pool (default ${DEFAULT_MAX_POOL_SIZE})`,
+    )
     .action(async (options: NodeCommandOptions) => {
       process.exitCode = await runNodeCommand(options, io);
     });

@@ -1,17 +1,16 @@
 // `phalanx query account|block|workers|worker|policy|gatekeepers`: read the chain through a node's RPC.
 import type { Command } from 'commander';
+import { callMethod } from '../../client/callMethod.js';
 import { createHttpClient } from '../../client/createHttpClient.js';
 import { getAccount } from '../../client/getAccount.js';
 import { getBlock } from '../../client/getBlock.js';
 import { getBlockHash } from '../../client/getBlockHash.js';
 import { getGatekeepers } from '../../client/getGatekeepers.js';
-import { getPolicy } from '../../client/getPolicy.js';
-import { getWorker } from '../../client/getWorker.js';
 import { listWorkers } from '../../client/listWorkers.js';
 import { encodeAddress } from '../../codec/address.js';
 import { hexToBytes, toHex } from '../../codec/bytes.js';
 import { PhalanxError } from '../../codec/errors.js';
-import type { WorkerJson } from '../../codec/rpcWire.js';
+import { registryRpc, type WorkerJson } from '../../runtime/registry/schemas.js';
 import { formatAmount, runAction, toJsonText } from '../output.js';
 import { parseWorkerPubkey } from '../parseWorkerPubkey.js';
 import { defaultRpcUrl, toHttpUrl } from '../rpcUrl.js';
@@ -146,7 +145,7 @@ export async function runQueryWorker(pubkey: string, options: QueryOptions, io: 
   return runAction(io, async () => {
     const key = parseWorkerPubkey(pubkey);
     const client = createHttpClient(toHttpUrl(options.rpc ?? defaultRpcUrl()));
-    const worker = await getWorker(client, key);
+    const worker = await callMethod(client, registryRpc.getWorker, toHex(key));
     if (!worker) throw new PhalanxError('WorkerNotFound', `no worker ${toHex(key)} is registered`);
     if (options.json) {
       io.out(toJsonText(worker));
@@ -176,7 +175,7 @@ export async function runQueryWorker(pubkey: string, options: QueryOptions, io: 
 export async function runQueryPolicy(options: QueryOptions, io: OutputSink): Promise<number> {
   return runAction(io, async () => {
     const client = createHttpClient(toHttpUrl(options.rpc ?? defaultRpcUrl()));
-    const info = await getPolicy(client);
+    const info = await callMethod(client, registryRpc.getPolicy);
     if (options.json) {
       // Just the policy: the file `phalanx tx registry set-policy --file` takes back.
       io.out(toJsonText(info.policy));

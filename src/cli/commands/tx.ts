@@ -4,9 +4,9 @@
 import type { Command } from 'commander';
 import { createHttpClient } from '../../client/createHttpClient.js';
 import { createWsClient } from '../../client/createWsClient.js';
-import { getAccount } from '../../client/getAccount.js';
 import { getChainInfo } from '../../client/getChainInfo.js';
 import { getHeader } from '../../client/getHeader.js';
+import { getNextNonce } from '../../client/getNextNonce.js';
 import { submitExtrinsic } from '../../client/submitExtrinsic.js';
 import type { RpcClient } from '../../client/types.js';
 import { waitForExtrinsic } from '../../client/waitForExtrinsic.js';
@@ -17,8 +17,8 @@ import type { Keypair } from '../../codec/keys.js';
 import { balancesCalls } from '../../runtime/balances/types.js';
 import { gatekeeperCalls } from '../../runtime/gatekeeper/types.js';
 import { governanceCalls } from '../../runtime/governance/types.js';
-import { policyFromJson, registryPolicySchema } from '../../runtime/registry/genesis.js';
 import { findPolicyProblem } from '../../runtime/registry/policy.js';
+import { PolicyJsonSchema, policyFromJson } from '../../runtime/registry/schemas.js';
 import { registryCalls } from '../../runtime/registry/types.js';
 import { parseAmount, runAction, toJsonText } from '../output.js';
 import { parseWorkerPubkey } from '../parseWorkerPubkey.js';
@@ -46,25 +46,23 @@ export async function submitCall(
   const ws = options.wait ? await createWsClient(toWsUrl(rpc)) : undefined;
   const client: RpcClient = ws ?? createHttpClient(toHttpUrl(rpc));
   try {
-    const [{ genesisHash }, account] = await Promise.all([
+    // The pool-aware next nonce: a second `tx` sent before the first is in a block queues behind
+    // it instead of colliding with it (AlreadyInPool, NonceInPool).
+    const [{ genesisHash }, nonce] = await Promise.all([
       getChainInfo(client),
-      getAccount(client, encodeAddress(signer.publicKey)),
+      getNextNonce(client, encodeAddress(signer.publicKey)),
     ]);
     const extrinsic = signExtrinsic({
       genesisHash,
       signerSeed: signer.secretSeed,
       signer: signer.publicKey,
-      nonce: account.nonce,
+      nonce,
       call,
     });
     const fromNumber = ws ? ((await getHeader(client))?.signed.header.number ?? 0) + 1 : 0;
     const hash = await submitExtrinsic(client, extrinsic);
     if (!ws) {
-      io.out(
-        options.json
-          ? toJsonText({ hash, nonce: account.nonce })
-          : `submitted ${toHex(hash)} (nonce ${account.nonce})`,
-      );
+      io.out(options.json ? toJsonText({ hash, nonce }) : `submitted ${toHex(hash)} (nonce ${nonce})`);
       return 0;
     }
     const inclusion = await waitForExtrinsic(ws, hash, {
@@ -76,7 +74,7 @@ export async function submitCall(
       sudid && sudid.fields.ok === false ? describeDispatchError(sudid.fields.error) : undefined;
     const failed = (inclusion.outcome !== null && !inclusion.outcome.ok) || innerError !== undefined;
     if (options.json) {
-      io.out(toJsonText({ hash, nonce: account.nonce, ...inclusion }));
+      io.out(toJsonText({ hash, nonce, ...inclusion }));
     } else {
       const outcome =
         inclusion.outcome === null
@@ -141,7 +139,7 @@ export async function runRegistrySetPolicy(options: SetPolicyOptions, io: Output
     }
     // `phalanx query policy --json` prints exactly this form; accept the RPC's { policy } wrapper too.
     if (json !== null && typeof json === 'object' && 'policy' in json) json = json.policy;
-    const parsed = registryPolicySchema.safeParse(json);
+    const parsed = PolicyJsonSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new UsageError(`--file: ${issue?.path.join('.') || 'policy'}: ${issue?.message}`);
@@ -152,6 +150,18 @@ export async function runRegistrySetPolicy(options: SetPolicyOptions, io: Output
     if (problem) throw new UsageError(`--file: ${problem}`);
     const signer = await resolveSigner(options);
     return submitCall(governanceCalls.sudo(registryCalls.setPolicy(policy)), signer, options, io);
+  });
+}
+
+/**
+ * `registry.expire(worker)`, signed by any account: marks a worker whose registration has lapsed as
+ * `Expired` now, rather than when the chain's expiry queue reaches it (within a slot).
+ */
+export async function runRegistryExpire(pubkey: string, options: TxOptions, io: OutputSink): Promise<number> {
+  return runAction(io, async () => {
+    const worker = parseWorkerPubkey(pubkey);
+    const signer = await resolveSigner(options);
+    return submitCall(registryCalls.expire(worker), signer, options, io);
   });
 }
 
@@ -193,7 +203,9 @@ export function registerTxCommands(program: Command, io: OutputSink = processSin
     process.exitCode = await runBalancesTransfer(options, io);
   });
 
-  const registry = tx.command('registry').description('registry governance calls (signed by the sudo key)');
+  const registry = tx
+    .command('registry')
+    .description('registry calls: the policy (signed by the sudo key), expiring a lapsed worker (anyone)');
   withTxOptions(
     registry
       .command('set-policy')
@@ -201,6 +213,14 @@ export function registerTxCommands(program: Command, io: OutputSink = processSin
       .requiredOption('--file <policy.json>', 'the policy as JSON (the form `query policy --json` prints)'),
   ).action(async (options: SetPolicyOptions) => {
     process.exitCode = await runRegistrySetPolicy(options, io);
+  });
+  withTxOptions(
+    registry
+      .command('expire')
+      .description('mark a worker whose registration has lapsed as Expired (any account may sign)')
+      .argument('<worker>', "the worker's identity key (0x-hex or phx1...)"),
+  ).action(async (worker: string, options: TxOptions) => {
+    process.exitCode = await runRegistryExpire(worker, options, io);
   });
   const gatekeeper = tx
     .command('gatekeeper')

@@ -21,6 +21,11 @@ describe('phalanx worker', () => {
       /apply to --tee sim only/,
     ],
     ['a bad --cores', { tee: 'sim', dataDir: '/tmp/x', dev: 'bob', cores: '0' }, /--cores/],
+    [
+      'a bad --benchmark-blocks',
+      { tee: 'sim', dataDir: '/tmp/x', dev: 'bob', benchmarkBlocks: '0' },
+      /--benchmark-blocks: expected 1-10000, got "0"/,
+    ],
   ];
   for (const [what, options, message] of cases) {
     it(`exits with status 2 and says what is wrong for ${what}`, async () => {
@@ -45,6 +50,7 @@ describe('phalanx worker', () => {
       '--gatekeeper',
       '--pccs-url',
       '--sim-machine-dir',
+      '--benchmark-blocks',
     ]) {
       assert.ok(flags.includes(flag), flag);
     }

@@ -23,6 +23,7 @@ export interface WorkerCommandOptions {
   tdxSealingKey?: string;
   genesisHash?: string;
   cores?: string;
+  benchmarkBlocks?: string;
   logLevel?: string;
 }
 
@@ -41,6 +42,14 @@ function parseCores(value: string | undefined): number | undefined {
   if (!/^\d+$/.test(value) || cores < 1 || cores > 4096)
     throw new UsageError(`--cores: expected 1-4096, got "${value}"`);
   return cores;
+}
+
+function parseBenchmarkBlocks(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const blocks = Number(value);
+  if (!/^\d+$/.test(value) || blocks < 1 || blocks > 10_000)
+    throw new UsageError(`--benchmark-blocks: expected 1-10000, got "${value}"`);
+  return blocks;
 }
 
 /**
@@ -77,6 +86,7 @@ export async function runWorkerCommand(options: WorkerCommandOptions, io: Output
     }
     const genesisHash = options.genesisHash === undefined ? undefined : hexToBytes(options.genesisHash, 32);
     const cores = parseCores(options.cores);
+    const benchmarkBlocks = parseBenchmarkBlocks(options.benchmarkBlocks);
     const logger = pino({ level: options.logLevel ?? 'info' }, pino.destination(2));
     stopWithSupervisor();
     const worker = await runWorker({
@@ -92,6 +102,7 @@ export async function runWorkerCommand(options: WorkerCommandOptions, io: Output
       ...(options.tdxSealingKey === undefined ? {} : { tdxSealingKeyFile: options.tdxSealingKey }),
       ...(genesisHash === undefined ? {} : { genesisHash }),
       ...(cores === undefined ? {} : { cores }),
+      ...(benchmarkBlocks === undefined ? {} : { benchmarkBlocks }),
     });
     const stop = () => void worker.stop();
     process.once('SIGINT', stop);
@@ -125,6 +136,7 @@ export function registerWorkerCommands(program: Command, io: OutputSink = proces
       'pin the chain (default: taken from the node on first start, then sealed)',
     )
     .option('--cores <n>', 'cores offered to contracts (default 1)')
+    .option('--benchmark-blocks <n>', 'blocks each benchmark run lasts (default 10)')
     .option('--log-level <level>', 'pino log level (default info)')
     .action(async (options: WorkerCommandOptions) => {
       process.exitCode = await runWorkerCommand(options, io);

@@ -1,11 +1,14 @@
 // The OpenRPC 1.2 document (https://spec.open-rpc.org) served by `rpc.discover`, generated from the
-// method table and its zod schemas, so it documents exactly what the server validates and returns.
+// specs of the methods served and their zod schemas, so it documents exactly what the server
+// validates and returns, and what the client checks.
 import { z } from 'zod';
-import type { RpcMethod } from './defineMethod.js';
+import type { RpcSpec } from '../../codec/rpcSpec.js';
 
-export const RPC_API_VERSION = '0.1.0';
+// 0.2.0: system_accountNextIndex.
+export const RPC_API_VERSION = '0.2.0';
 
-export interface OpenRpcDocument {
+// A type rather than an interface, so that it is assignable to the loose schema clients check it with.
+export type OpenRpcDocument = {
   openrpc: string;
   info: { title: string; version: string; description: string };
   methods: {
@@ -16,7 +19,7 @@ export interface OpenRpcDocument {
     result: { name: string; description: string; schema: unknown };
     'x-transport': 'any' | 'websocket';
   }[];
-}
+};
 
 function jsonSchema(schema: z.ZodType): unknown {
   // `io: 'input'` describes what a caller may send for params; optional params are documented by
@@ -25,12 +28,8 @@ function jsonSchema(schema: z.ZodType): unknown {
   return z.toJSONSchema(inner, { unrepresentable: 'any' });
 }
 
-const cache = new WeakMap<readonly RpcMethod[], OpenRpcDocument>();
-
-export function buildOpenRpcDocument(methods: readonly RpcMethod[]): OpenRpcDocument {
-  const cached = cache.get(methods);
-  if (cached) return cached;
-  const document: OpenRpcDocument = {
+export function buildOpenRpcDocument(methods: readonly RpcSpec[]): OpenRpcDocument {
+  return {
     openrpc: '1.2.6',
     info: {
       title: 'Phalanx node JSON-RPC',
@@ -57,6 +56,4 @@ export function buildOpenRpcDocument(methods: readonly RpcMethod[]): OpenRpcDocu
       'x-transport': method.transport,
     })),
   };
-  cache.set(methods, document);
-  return document;
 }

@@ -1,22 +1,24 @@
 // The node's one port (DESIGN.md section 9): JSON-RPC over HTTP POST and WebSocket, GET /health,
 // GET /metrics and, when given, the dashboard's static files. This file only moves bytes and
-// enforces limits; every answer comes from the pure `handleRpc`.
+// enforces limits; every answer comes from the pure `handleRpc`, and who may ask from `checkAccess`.
+// HTTP and WebSocket connections are capped separately, so that WebSockets (long-lived by nature)
+// can never take the places that worker hosts and followers, which speak HTTP POST, need.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import { RPC_CODES } from '../../codec/rpcWire.js';
 import type { ChainService } from '../chainService.js';
-import { createRpcSession } from './createRpcSession.js';
-import { handleRpc, stringifyJson } from './handleRpc.js';
+import { checkAccess, createAccessPolicy } from './checkAccess.js';
+import { handleRpc, RESPONSE_LIMITS, stringifyJson } from './handleRpc.js';
+import { limitHttpConnections } from './limitHttpConnections.js';
+import type { RpcMethodTable } from './methodContext.js';
+import { type RpcLogger, serveWebSocket } from './serveWebSocket.js';
 
-/** The part of a pino logger the server uses. */
-export interface RpcLogger {
-  error(object: object, message: string): void;
-  warn(object: object, message: string): void;
-}
+export type { RpcLogger } from './serveWebSocket.js';
 
 export interface RpcServerOptions {
   chain: ChainService;
@@ -27,17 +29,41 @@ export interface RpcServerOptions {
   maxBodyBytes?: number;
   /** Most requests in one JSON-RPC batch. */
   maxBatch?: number;
-  /** Most open HTTP and WebSocket connections. */
-  maxConnections?: number;
+  /** Largest serialized response to one request; a larger one is answered with ResponseTooLarge. */
+  maxResponseBytes?: number;
+  /** Largest answer to one batch; the entries past it are answered with ResponseTooLarge, unrun. */
+  maxBatchResponseBytes?: number;
+  /** Most HTTP connections; when full, a new one replaces the least recently active idle one. */
+  maxHttpConnections?: number;
+  /** Most WebSocket connections, counted apart from HTTP ones. */
+  maxWebSockets?: number;
+  /** Most WebSocket connections from one remote address. */
+  maxWebSocketsPerClient?: number;
   /** Most subscriptions one WebSocket connection may hold. */
   maxSubscriptionsPerConnection?: number;
-  /** A WebSocket client that falls this far behind on notifications is disconnected. */
+  /** A WebSocket client that leaves this many bytes of replies or notifications unread is disconnected. */
   maxBufferedBytes?: number;
+  /** Most messages a WebSocket client may have waiting while one of its requests is answered. */
+  maxQueuedMessages?: number;
+  /** A WebSocket connection silent this long is closed (or pinged, if it has subscriptions). */
+  wsIdleTimeoutMs?: number;
+  /**
+   * Host names (no port) that requests may carry in Host, besides localhost, 127.0.0.1, [::1] and
+   * `host`; `['*']` allows any (and so gives up the protection against DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Origins (`https://app.example:8443`) whose pages may call the node, besides pages on loopback
+   * and the node's own; `['*']` allows any. Allowed cross-origin callers get CORS headers.
+   */
+  allowedOrigins?: readonly string[];
   /** Served for GET requests other than /health and /metrics (the dashboard). */
   staticDir?: string;
   /** Prometheus text exposition for GET /metrics. */
   metrics?: () => Promise<string>;
   logger?: RpcLogger;
+  /** The methods served (default: the node's and the Phalanx runtime modules'). */
+  methods?: RpcMethodTable;
 }
 
 export interface RpcServer {
@@ -50,10 +76,24 @@ export const RPC_DEFAULTS = {
   host: '127.0.0.1',
   maxBodyBytes: 1024 * 1024,
   maxBatch: 100,
-  maxConnections: 256,
+  ...RESPONSE_LIMITS,
+  maxHttpConnections: 64,
+  maxWebSockets: 64,
+  maxWebSocketsPerClient: 16,
   maxSubscriptionsPerConnection: 32,
   maxBufferedBytes: 16 * 1024 * 1024,
+  maxQueuedMessages: 128,
+  wsIdleTimeoutMs: 60_000,
+  // HTTP clients are short-lived: headers must arrive within 10 s and a whole request within 30 s;
+  // an idle keep-alive connection is dropped after 5 s, and one whose reply is not being read after
+  // 30 s without progress.
+  httpHeadersTimeoutMs: 10_000,
+  httpRequestTimeoutMs: 30_000,
+  httpKeepAliveTimeoutMs: 5_000,
+  httpSocketTimeoutMs: 30_000,
 } as const;
+
+const ALLOWED_METHODS = 'GET, HEAD, POST, OPTIONS';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -80,8 +120,28 @@ function sendJson(
   res.end(body);
 }
 
-function rpcErrorBody(code: number, message: string): string {
-  return stringifyJson({ jsonrpc: '2.0', id: null, error: { code, message } });
+function rpcErrorBody(code: number, message: string, data?: { code: string }): string {
+  return stringifyJson({
+    jsonrpc: '2.0',
+    id: null,
+    error: data === undefined ? { code, message } : { code, message, data },
+  });
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  403: 'Forbidden',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+/** Answers an upgrade request with a plain HTTP error and closes the socket once it is written. */
+function refuseUpgrade(socket: Duplex, status: 403 | 429 | 503, body: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  // A client that never closes its side must not keep the socket (which no cap counts any more).
+  socket.once('finish', () => socket.destroy());
 }
 
 /** Reads the body up to `limit` bytes; undefined (and the request left unread) when it is larger. */
@@ -109,13 +169,29 @@ export async function createRpcServer(options: RpcServerOptions): Promise<RpcSer
   const { chain, metrics, logger, staticDir } = options;
   const maxBodyBytes = options.maxBodyBytes ?? RPC_DEFAULTS.maxBodyBytes;
   const maxBatch = options.maxBatch ?? RPC_DEFAULTS.maxBatch;
-  const maxConnections = options.maxConnections ?? RPC_DEFAULTS.maxConnections;
-  const maxSubscriptions =
-    options.maxSubscriptionsPerConnection ?? RPC_DEFAULTS.maxSubscriptionsPerConnection;
-  const maxBufferedBytes = options.maxBufferedBytes ?? RPC_DEFAULTS.maxBufferedBytes;
+  const maxWebSockets = options.maxWebSockets ?? RPC_DEFAULTS.maxWebSockets;
+  const maxWebSocketsPerClient = options.maxWebSocketsPerClient ?? RPC_DEFAULTS.maxWebSocketsPerClient;
   const staticRoot = staticDir === undefined ? undefined : resolve(staticDir);
-  const onInternalError = (error: unknown, method: string) =>
-    logger?.error({ err: error, method }, 'rpc method failed');
+  const host = options.host ?? RPC_DEFAULTS.host;
+  const access = createAccessPolicy({
+    bindHost: host,
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+  });
+  const rpc = {
+    maxBatch,
+    maxResponseBytes: options.maxResponseBytes ?? RPC_DEFAULTS.maxResponseBytes,
+    maxBatchResponseBytes: options.maxBatchResponseBytes ?? RPC_DEFAULTS.maxBatchResponseBytes,
+    onInternalError: (error: unknown, method: string) =>
+      logger?.error({ err: error, method }, 'rpc method failed'),
+    ...(options.methods ? { methods: options.methods } : {}),
+  };
+  const wsLimits = {
+    maxSubscriptions: options.maxSubscriptionsPerConnection ?? RPC_DEFAULTS.maxSubscriptionsPerConnection,
+    maxBufferedBytes: options.maxBufferedBytes ?? RPC_DEFAULTS.maxBufferedBytes,
+    maxQueuedMessages: options.maxQueuedMessages ?? RPC_DEFAULTS.maxQueuedMessages,
+    idleTimeoutMs: options.wsIdleTimeoutMs ?? RPC_DEFAULTS.wsIdleTimeoutMs,
+  };
 
   function refuseOversize(res: ServerResponse): void {
     // Closing the connection is what stops the sender; the rest of the body is never read.
@@ -140,7 +216,7 @@ export async function createRpcServer(options: RpcServerOptions): Promise<RpcSer
     if (declared > maxBodyBytes) return refuseOversize(res);
     const body = await readBody(req, maxBodyBytes);
     if (body === undefined) return refuseOversize(res);
-    const response = await handleRpc(chain, body, { maxBatch, onInternalError });
+    const response = await handleRpc(chain, body, rpc);
     // A request made only of notifications has no answer (JSON-RPC 2.0 section 6).
     if (response === undefined) {
       res.writeHead(204).end();
@@ -187,66 +263,107 @@ export async function createRpcServer(options: RpcServerOptions): Promise<RpcSer
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const verdict = checkAccess(access, { host: req.headers.host, origin: req.headers.origin });
+    if (!verdict.allowed) {
+      sendJson(
+        res,
+        403,
+        rpcErrorBody(RPC_CODES.accessDenied, `forbidden: ${verdict.reason}`, { code: 'AccessDenied' }),
+      );
+      return;
+    }
+    if (verdict.corsOrigin !== undefined) {
+      res.setHeader('access-control-allow-origin', verdict.corsOrigin);
+      res.setHeader('vary', 'origin');
+    }
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'POST' && pathname === '/') return handlePost(req, res);
     if (req.method === 'GET' || req.method === 'HEAD') return handleGet(pathname, res);
-    sendJson(res, 405, rpcErrorBody(RPC_CODES.invalidRequest, `method ${req.method} not allowed`), {
-      allow: 'GET, HEAD, POST',
-    });
-  }
-
-  const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
-      // Only a bug (or a vanished socket) gets here; answer if we still can.
-      logger?.error({ err: error, url: req.url }, 'rpc http handler failed');
-      if (!res.headersSent) sendJson(res, 500, rpcErrorBody(RPC_CODES.internalError, 'internal error'));
-      else res.destroy();
-    });
-  });
-  server.maxConnections = maxConnections;
-  server.requestTimeout = 30_000;
-
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxBodyBytes });
-  server.on('upgrade', (req, socket, head) => {
-    if (wss.clients.size >= maxConnections) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    if (req.method === 'OPTIONS') {
+      // A CORS preflight; the origin was judged above, and only an allowed one gets the allow-origin.
+      res.writeHead(204, {
+        'access-control-allow-methods': ALLOWED_METHODS,
+        'access-control-allow-headers': 'content-type',
+        'access-control-max-age': '600',
+      });
+      res.end();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveWebSocket(ws));
-  });
-
-  function serveWebSocket(ws: WebSocket): void {
-    const session = createRpcSession({
-      chain,
-      maxSubscriptions,
-      send(text) {
-        // A client that does not read its notifications must not grow our memory without bound.
-        if (ws.bufferedAmount > maxBufferedBytes) {
-          ws.close(1008, 'too far behind on notifications');
-          return;
-        }
-        ws.send(text);
-      },
+    sendJson(res, 405, rpcErrorBody(RPC_CODES.invalidRequest, `method ${req.method} not allowed`), {
+      allow: ALLOWED_METHODS,
     });
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) {
-        ws.send(rpcErrorBody(RPC_CODES.invalidRequest, 'binary messages are not JSON-RPC'));
-        return;
-      }
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
-      handleRpc(chain, text, { maxBatch, session, onInternalError })
-        .then((response) => {
-          if (response !== undefined && ws.readyState === ws.OPEN) ws.send(response);
-        })
-        .catch((error: unknown) => logger?.error({ err: error }, 'rpc websocket handler failed'));
-    });
-    ws.on('close', () => session.close());
-    ws.on('error', (error) => logger?.warn({ err: error }, 'rpc websocket error'));
   }
+
+  const server = createServer(
+    {
+      headersTimeout: RPC_DEFAULTS.httpHeadersTimeoutMs,
+      requestTimeout: RPC_DEFAULTS.httpRequestTimeoutMs,
+      keepAliveTimeout: RPC_DEFAULTS.httpKeepAliveTimeoutMs,
+      // How often those two timeouts are checked (Node's default, 30 s, would let them run late).
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      route(req, res).catch((error: unknown) => {
+        // Only a bug (or a vanished socket) gets here; answer if we still can.
+        logger?.error({ err: error, url: req.url }, 'rpc http handler failed');
+        if (!res.headersSent) sendJson(res, 500, rpcErrorBody(RPC_CODES.internalError, 'internal error'));
+        else res.destroy();
+      });
+    },
+  );
+  // No activity at all (the client reads nothing of its reply) for this long ends the connection.
+  server.setTimeout(RPC_DEFAULTS.httpSocketTimeoutMs);
+  const httpConnections = limitHttpConnections(
+    server,
+    options.maxHttpConnections ?? RPC_DEFAULTS.maxHttpConnections,
+  );
+
+  const webSockets = new Set<Duplex>();
+  const webSocketsByClient = new Map<string, number>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxBodyBytes, clientTracking: true });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    httpConnections.release(socket);
+    // A browser page may open a WebSocket to any origin (no CORS): this check is all that stops it.
+    const verdict = checkAccess(access, { host: req.headers.host, origin: req.headers.origin });
+    if (!verdict.allowed) {
+      refuseUpgrade(
+        socket,
+        403,
+        rpcErrorBody(RPC_CODES.accessDenied, `forbidden: ${verdict.reason}`, { code: 'AccessDenied' }),
+      );
+      return;
+    }
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const fromClient = webSocketsByClient.get(client) ?? 0;
+    if (webSockets.size >= maxWebSockets) {
+      refuseUpgrade(socket, 503, rpcErrorBody(RPC_CODES.invalidRequest, 'too many WebSocket connections'));
+      return;
+    }
+    if (fromClient >= maxWebSocketsPerClient) {
+      refuseUpgrade(
+        socket,
+        429,
+        rpcErrorBody(RPC_CODES.invalidRequest, `too many WebSocket connections from ${client}`),
+      );
+      return;
+    }
+    // Counted by socket, from now until it closes, so a connection still closing keeps its place.
+    webSockets.add(socket);
+    webSocketsByClient.set(client, fromClient + 1);
+    socket.once('close', () => {
+      webSockets.delete(socket);
+      const left = (webSocketsByClient.get(client) ?? 1) - 1;
+      if (left === 0) webSocketsByClient.delete(client);
+      else webSocketsByClient.set(client, left);
+    });
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      serveWebSocket(ws, { chain, rpc, limits: wsLimits, ...(logger ? { logger } : {}) }),
+    );
+  });
 
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? RPC_DEFAULTS.host, () => {
+    server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
       resolvePromise();
     });

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { RpcError } from '../../codec/errors.js';
 import { RPC_CODES, SUBSCRIPTIONS, type SubscriptionKind } from '../../codec/rpcWire.js';
 import type { ChainService, NewHead } from '../chainService.js';
-import type { RpcSession } from './defineMethod.js';
 import { stringifyJson } from './handleRpc.js';
+import type { RpcSession } from './methodContext.js';
 import { blockEventsToJson, signedHeaderToJson } from './toJson.js';
 
 export interface RpcSessionHandle extends RpcSession {

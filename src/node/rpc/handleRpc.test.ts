@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { encodeAddress } from '../../codec/address.js';
 import { hexToBytes, toHex } from '../../codec/bytes.js';
 import { BlockCodec, hashHeader, signExtrinsic } from '../../codec/chain.js';
 import { RpcError } from '../../codec/errors.js';
@@ -7,8 +8,8 @@ import { ed25519FromSeed } from '../../codec/keys.js';
 import { decodeExact } from '../../codec/scale.js';
 import type { ChainService } from '../chainService.js';
 import { handleRpc, type RpcContext } from './handleRpc.js';
-import { rpcMethods, rpcMethodsByName } from './rpcMethods.js';
-import { createTestChain } from './testing/createTestChain.js';
+import { defaultRpcMethods } from './rpcMethods.js';
+import { createTestChain, type TestChain } from './testing/createTestChain.js';
 
 const ctx: RpcContext = { maxBatch: 10 };
 
@@ -31,6 +32,21 @@ function extrinsic(nonce = 0): Uint8Array {
     nonce,
     call: { module: 'balances', call: 'transfer', args: new Uint8Array([1, 2, 3]) },
   });
+}
+
+/** Seals a block holding one extrinsic of about `bytes` bytes; returns its hash as hex. */
+function bigBlock(chain: TestChain, bytes: number): string {
+  const signerSeed = new Uint8Array(32).fill(4);
+  chain.submitExtrinsic(
+    signExtrinsic({
+      genesisHash: chain.genesisHash,
+      signerSeed,
+      signer: ed25519FromSeed(signerSeed).publicKey,
+      nonce: 0,
+      call: { module: 'balances', call: 'transfer', args: new Uint8Array(bytes).fill(0xab) },
+    }),
+  );
+  return toHex(hashHeader(chain.seal().header));
 }
 
 describe('handleRpc', () => {
@@ -154,6 +170,64 @@ describe('handleRpc', () => {
     assert.equal(tooLong.error.data.code, 'BatchTooLarge');
   });
 
+  it('replaces a response larger than the per-request budget with ResponseTooLarge, same id', async () => {
+    const chain = createTestChain();
+    const hash = bigBlock(chain, 64 * 1024);
+    const context: RpcContext = { maxBatch: 10, maxResponseBytes: 32 * 1024 };
+    const response = await call(chain, request('chain_getBlock', [hash], 7), context);
+    assert.equal(response.id, 7);
+    assert.equal(response.error.code, 1004);
+    assert.equal(response.error.data.code, 'ResponseTooLarge');
+    assert.equal(response.error.data.details.max, 32 * 1024);
+    assert.equal((await call(chain, request('system_chain'), context)).result, 'test');
+  });
+
+  it('stops running a batch once its answer passes the batch budget, answering the rest with errors', async () => {
+    const real = createTestChain();
+    const hash = bigBlock(real, 64 * 1024);
+    let blocksBuilt = 0;
+    const chain: ChainService = {
+      ...real,
+      getBlock: (h) => {
+        blocksBuilt++;
+        return real.getBlock(h);
+      },
+    };
+    const context: RpcContext = { maxBatch: 100, maxBatchResponseBytes: 400 * 1024 };
+    // 99 requests and a notification, which is not run either once the budget is spent.
+    const batch: unknown[] = Array.from({ length: 99 }, (_, i) => request('chain_getBlock', [hash], i));
+    batch.splice(50, 0, { jsonrpc: '2.0', method: 'chain_getBlock', params: [hash] });
+    const text = await handleRpc(chain, JSON.stringify(batch), context);
+    // A block is about 130 kB of JSON: three fit, the fourth passes the budget, the rest never run.
+    assert.equal(blocksBuilt, 4);
+    assert.ok(text !== undefined && text.length < 400 * 1024 + 100 * 200, `answer of ${text?.length}`);
+    const responses = JSON.parse(text);
+    assert.deepEqual(
+      responses.map((r: { id: number }) => r.id),
+      Array.from({ length: 99 }, (_, i) => i),
+    );
+    assert.equal(responses.filter((r: { result?: unknown }) => r.result).length, 3);
+    for (const r of responses.slice(3)) assert.equal(r.error.data.code, 'ResponseTooLarge');
+  });
+
+  it('lets other work run between the entries of a batch', async () => {
+    const real = createTestChain();
+    let otherWorkRan = false;
+    const seen: boolean[] = [];
+    const chain: ChainService = {
+      ...real,
+      getBlockHash: (number) => {
+        seen.push(otherWorkRan);
+        return real.getBlockHash(number);
+      },
+    };
+    setImmediate(() => {
+      otherWorkRan = true;
+    });
+    await call(chain, [request('chain_getBlockHash', [0], 1), request('chain_getBlockHash', [0], 2)]);
+    assert.deepEqual(seen, [false, true]);
+  });
+
   it('serves a block as SCALE that decodes to the block and hashes to its hash', async () => {
     const chain = createTestChain();
     const submitted = await call(chain, request('author_submitExtrinsic', [toHex(extrinsic())]));
@@ -228,12 +302,13 @@ describe('handleRpc', () => {
       ['system_health', []],
       ['system_chain', []],
       ['system_properties', []],
+      ['system_accountNextIndex', [encodeAddress(ed25519FromSeed(new Uint8Array(32).fill(3)).publicKey)]],
       ['rpc.discover', []],
     ];
     for (const [method, params] of calls) {
       const response = await call(chain, request(method, params));
       assert.ok('result' in response, `${method}: ${JSON.stringify(response)}`);
-      const schema = rpcMethodsByName.get(method)!.result.schema;
+      const schema = defaultRpcMethods.get(method)!.spec.result.schema;
       assert.ok(schema.safeParse(response.result).success, `${method} result does not match its schema`);
     }
   });
@@ -242,7 +317,7 @@ describe('handleRpc', () => {
     const { result } = await call(createTestChain(), request('rpc.discover'));
     assert.equal(result.openrpc, '1.2.6');
     const documented = result.methods.map((m: { name: string }) => m.name).sort();
-    assert.deepEqual(documented, rpcMethods.map((m) => m.name).sort());
+    assert.deepEqual(documented, defaultRpcMethods.methods.map((m) => m.spec.name).sort());
     for (const method of result.methods) {
       assert.ok(method.summary.length > 0, method.name);
       assert.ok(method.result.schema, method.name);

@@ -6,17 +6,33 @@ import { toHex } from '../../codec/bytes.js';
 import { CodecError, RpcError } from '../../codec/errors.js';
 import { RPC_CODES } from '../../codec/rpcWire.js';
 import type { ChainService } from '../chainService.js';
-import type { MethodContext, RpcMethod, RpcSession } from './defineMethod.js';
-import { rpcMethodsByName } from './rpcMethods.js';
+import type { MethodContext, RpcMethod, RpcMethodTable, RpcSession } from './methodContext.js';
+import { defaultRpcMethods } from './rpcMethods.js';
 
 export interface RpcContext {
   /** Most requests one batch may hold. */
   maxBatch: number;
+  /** Largest serialized response to one request, in bytes (default `RESPONSE_LIMITS`). */
+  maxResponseBytes?: number;
+  /** Largest serialized answer to a whole batch, in bytes (default `RESPONSE_LIMITS`). */
+  maxBatchResponseBytes?: number;
   /** The WebSocket connection's subscriptions; undefined over HTTP. */
   session?: RpcSession;
   /** Told about exceptions that are bugs (answered with -32603), for logging. */
   onInternalError?: (error: unknown, method: string) => void;
+  /** The methods served (default: the node's and the Phalanx runtime modules', `defaultRpcMethods`). */
+  methods?: RpcMethodTable;
 }
+
+/**
+ * A 4 MB block is about 8.4 MB of JSON (hex doubles it), and a follower must be able to fetch one
+ * (its client accepts 16 MB): both limits sit above that, and far below what 100 such blocks in one
+ * batch would cost.
+ */
+export const RESPONSE_LIMITS = {
+  maxResponseBytes: 16 * 1024 * 1024,
+  maxBatchResponseBytes: 16 * 1024 * 1024,
+} as const;
 
 type Id = string | number | null;
 
@@ -46,21 +62,21 @@ function isId(value: unknown): value is Id {
 }
 
 /** Positional or named params -> positional, validated against the method's schemas. */
-function validateParams(method: RpcMethod, raw: unknown): { values: unknown[] } | { error: string } {
+function validateParams({ spec }: RpcMethod, raw: unknown): { values: unknown[] } | { error: string } {
   let given: unknown[];
   if (raw === undefined) given = [];
   else if (Array.isArray(raw)) given = raw;
   else {
     const named = raw as Record<string, unknown>;
-    const unknownNames = Object.keys(named).filter((name) => !method.params.some((p) => p.name === name));
+    const unknownNames = Object.keys(named).filter((name) => !spec.params.some((p) => p.name === name));
     if (unknownNames.length > 0) return { error: `unknown parameter "${unknownNames[0]}"` };
-    given = method.params.map((p) => named[p.name]);
+    given = spec.params.map((p) => named[p.name]);
   }
-  if (given.length > method.params.length) {
-    return { error: `${method.name} takes at most ${method.params.length} parameters, got ${given.length}` };
+  if (given.length > spec.params.length) {
+    return { error: `${spec.name} takes at most ${spec.params.length} parameters, got ${given.length}` };
   }
   const values: unknown[] = [];
-  for (const [i, p] of method.params.entries()) {
+  for (const [i, p] of spec.params.entries()) {
     // Many clients send null for an omitted optional parameter.
     const value = given[i] === null && !p.required ? undefined : given[i];
     if (value === undefined && p.required) return { error: `missing parameter "${p.name}"` };
@@ -102,10 +118,10 @@ async function handleOne(
   // A notification (no id) gets no answer, not even an error (JSON-RPC 2.0 section 4.1).
   const reply = (response: Response): Response | undefined => (hasId ? response : undefined);
 
-  const method = rpcMethodsByName.get(name);
+  const method = (ctx.methods ?? defaultRpcMethods).get(name);
   if (!method)
     return reply(errorResponse(replyId, RPC_CODES.methodNotFound, `method not found: ${name.slice(0, 100)}`));
-  if (method.transport === 'websocket' && !ctx.session) {
+  if (method.spec.transport === 'websocket' && !ctx.session) {
     return reply(
       errorResponse(replyId, RPC_CODES.subscriptionsNeedWebSocket, `${name} needs a WebSocket connection`),
     );
@@ -138,15 +154,50 @@ async function handleOne(
   }
 }
 
+function responseTooLarge(id: Id, message: string, details: Record<string, number>): string {
+  return stringifyJson(
+    errorResponse(id, RPC_CODES.responseTooLarge, message, { code: 'ResponseTooLarge', details }),
+  );
+}
+
+/** The response, serialized; replaced by a ResponseTooLarge error when it is larger than `max`. */
+function serializeBounded(response: Response, max: number): string {
+  const text = stringifyJson(response);
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= max) return text;
+  return responseTooLarge(response.id, `response of ${bytes} bytes exceeds ${max}`, { bytes, max });
+}
+
+/**
+ * The id a request would be answered with, without running it: undefined for a well-formed
+ * notification, which is never answered.
+ */
+function answerIdOf(request: unknown): { id: Id } | undefined {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) return { id: null };
+  const { jsonrpc, method, id } = request as Record<string, unknown>;
+  if (!('id' in request)) return jsonrpc === '2.0' && typeof method === 'string' ? undefined : { id: null };
+  return { id: isId(id) ? id : null };
+}
+
+/** Lets timers and other sockets run between the entries of a batch (block production among them). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolvePromise) => setImmediate(resolvePromise));
+}
+
 /**
  * Answers one JSON-RPC 2.0 body (a request or a batch). Returns undefined when nothing is to be sent
- * back (only notifications).
+ * back (only notifications). The answer is bounded: a response larger than `maxResponseBytes` is
+ * replaced by a ResponseTooLarge error, and once a batch's answer passes `maxBatchResponseBytes` the
+ * entry that passed it and every later one are answered with that error without being run (later
+ * notifications are dropped unrun), so one small request cannot make the node build gigabytes.
  */
 export async function handleRpc(
   chain: ChainService,
   body: string,
   ctx: RpcContext,
 ): Promise<string | undefined> {
+  const maxResponseBytes = ctx.maxResponseBytes ?? RESPONSE_LIMITS.maxResponseBytes;
+  const maxBatchResponseBytes = ctx.maxBatchResponseBytes ?? RESPONSE_LIMITS.maxBatchResponseBytes;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -155,7 +206,7 @@ export async function handleRpc(
   }
   if (!Array.isArray(parsed)) {
     const response = await handleOne(chain, parsed, ctx);
-    return response === undefined ? undefined : stringifyJson(response);
+    return response === undefined ? undefined : serializeBounded(response, maxResponseBytes);
   }
   if (parsed.length === 0) {
     return stringifyJson(errorResponse(null, RPC_CODES.invalidRequest, 'invalid request: empty batch'));
@@ -173,10 +224,35 @@ export async function handleRpc(
       ),
     );
   }
-  const responses: Response[] = [];
-  for (const request of parsed) {
+  // Each entry is serialized as soon as it is answered and counted, so the batch never holds more
+  // than its budget plus one response, and the rest is not even computed once the budget is spent.
+  const parts: string[] = [];
+  let bytes = 2; // the brackets
+  let exhausted = false;
+  for (const [index, request] of parsed.entries()) {
+    if (index > 0) await yieldToEventLoop();
+    if (exhausted) {
+      const answer = answerIdOf(request);
+      if (answer === undefined) continue;
+      const text = responseTooLarge(answer.id, `batch responses exceed ${maxBatchResponseBytes} bytes`, {
+        max: maxBatchResponseBytes,
+      });
+      parts.push(text);
+      continue;
+    }
     const response = await handleOne(chain, request, ctx);
-    if (response) responses.push(response);
+    if (response === undefined) continue;
+    let text = serializeBounded(response, maxResponseBytes);
+    const size = Buffer.byteLength(text) + 1; // and its comma
+    if (bytes + size > maxBatchResponseBytes) {
+      exhausted = true;
+      text = responseTooLarge(response.id, `batch responses exceed ${maxBatchResponseBytes} bytes`, {
+        max: maxBatchResponseBytes,
+      });
+    } else {
+      bytes += size;
+    }
+    parts.push(text);
   }
-  return responses.length === 0 ? undefined : stringifyJson(responses);
+  return parts.length === 0 ? undefined : `[${parts.join(',')}]`;
 }

@@ -8,13 +8,14 @@ import { encodeAddress } from '../../codec/address.js';
 import { toHex } from '../../codec/bytes.js';
 import { devKeypair } from '../../codec/devKeys.js';
 import { blake2b256 } from '../../codec/hash.js';
+import { GatekeepersJsonSchema } from '../../runtime/gatekeeper/schemas.js';
 import {
-  GatekeepersJsonSchema,
   PolicyInfoJsonSchema,
+  PolicyJsonSchema,
+  policyFromJson,
   WorkerJsonSchema,
   WorkerPageJsonSchema,
-} from '../../codec/rpcWire.js';
-import { policyFromJson, registryPolicySchema } from '../../runtime/registry/genesis.js';
+} from '../../runtime/registry/schemas.js';
 import { Policy } from '../../runtime/registry/storage.js';
 import {
   createRegistryTestChain,
@@ -104,7 +105,7 @@ describe('registry and gatekeeper RPC methods', () => {
     const { rpcChain, runtimeChain } = setUp();
     const info = PolicyInfoJsonSchema.parse((await call(rpcChain, 'registry_getPolicy', [])).result);
     const stored = Policy.get(createMapReader(runtimeChain.state))!;
-    const roundTrip = policyFromJson(registryPolicySchema.parse(info.policy));
+    const roundTrip = policyFromJson(PolicyJsonSchema.parse(info.policy));
     assert.deepEqual(RegistryPolicyCodec.enc(roundTrip), RegistryPolicyCodec.enc(stored));
     assert.equal(info.hash, toHex(blake2b256(RegistryPolicyCodec.enc(stored))));
     assert.deepEqual(

@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encodeAddress } from '../../codec/address.js';
+import { toHex } from '../../codec/bytes.js';
 import { devKeypair } from '../../codec/devKeys.js';
 import { createDevGenesisConfig, DEV_ENDOWMENT } from '../../runtime/index.js';
 import { createNode, type Node } from '../createNode.js';
 import { createDefaultNodeRuntime } from '../nodeRuntime.js';
+import { transfer } from '../testing/nodeFixture.js';
 import { handleRpc } from './handleRpc.js';
 
 describe('handleRpc over the real node', () => {
@@ -36,7 +38,8 @@ describe('handleRpc over the real node', () => {
       maxBatch: 10,
     });
     return JSON.parse(text!) as {
-      result?: unknown;
+      // biome-ignore lint/suspicious/noExplicitAny: results are inspected as loose JSON
+      result?: any;
       error?: { code: number; message: string; data?: { code: string } };
     };
   }
@@ -51,6 +54,21 @@ describe('handleRpc over the real node', () => {
     const nobody = encodeAddress(new Uint8Array(32).fill(42));
     const { result } = await call('balances_getAccount', [nobody]);
     assert.deepEqual(result, { address: nobody, nonce: 0, free: '0', reserved: '0' });
+  });
+
+  it("gives the next nonce after the account's extrinsics waiting in the pool, where balances_getAccount does not", async () => {
+    const charlie = encodeAddress(devKeypair('charlie').publicKey);
+    assert.equal((await call('system_accountNextIndex', [charlie])).result, 0);
+    for (const nonce of [0, 1]) {
+      const { error } = await call('author_submitExtrinsic', [
+        toHex(transfer(node.genesisHash, 'charlie', 'dave', 1_000n, nonce)),
+      ]);
+      assert.equal(error, undefined);
+    }
+    assert.equal((await call('system_accountNextIndex', [charlie])).result, 2);
+    assert.equal((await call('balances_getAccount', [charlie])).result.nonce, 0, 'the state is unchanged');
+    const refused = await call('system_accountNextIndex', ['phx1nope']);
+    assert.equal(refused.error?.code, -32602);
   });
 
   it('names the invalid-transaction code when the pool refuses an extrinsic', async () => {

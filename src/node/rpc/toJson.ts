@@ -1,4 +1,4 @@
-// Chain values -> the wire shapes of src/client/wire.ts. Kept apart from the method table so that
+// Chain values -> the wire shapes of src/codec/rpcWire.ts. Kept apart from the method table so that
 // the WebSocket notifications and the request handlers produce byte-identical JSON.
 
 import { toHex } from '../../codec/bytes.js';

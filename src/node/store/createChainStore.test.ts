@@ -139,4 +139,33 @@ describe('createChainStore', () => {
     assert.deepEqual(store.listState(utf8('p/'), undefined, 0), []);
     await store.close();
   });
+
+  it('holds the data dir from open to close: a second open is refused naming the holder', async () => {
+    const store = createChainStore(dir);
+    assert.throws(
+      () => createChainStore(dir),
+      (error: unknown) =>
+        error instanceof StoreError && error.code === 'DataDirLocked' && error.details.pid === process.pid,
+    );
+    await store.close();
+    await createChainStore(dir).close();
+  });
+
+  it('refuses to reopen an archive as pruned or a pruned store as an archive, and lets the window change', async () => {
+    const mismatch = (error: unknown) => error instanceof StoreError && error.code === 'StatePruningMismatch';
+    const archiveDir = join(dir, 'archive');
+    const archive = createChainStore(archiveDir, { statePruning: 'archive' });
+    archive.commitBlock(commitOf(block(0, new Uint8Array(32)), changes([])));
+    await archive.close();
+    assert.throws(() => createChainStore(archiveDir, { statePruning: 10 }), mismatch);
+    // The lock went with the refused open: the archive still opens as what it is.
+    await createChainStore(archiveDir, { statePruning: 'archive' }).close();
+
+    const prunedDir = join(dir, 'pruned');
+    const pruned = createChainStore(prunedDir, { statePruning: 10 });
+    pruned.commitBlock(commitOf(block(0, new Uint8Array(32)), changes([])));
+    await pruned.close();
+    assert.throws(() => createChainStore(prunedDir, { statePruning: 'archive' }), mismatch);
+    await createChainStore(prunedDir, { statePruning: 3 }).close();
+  });
 });

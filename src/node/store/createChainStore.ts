@@ -3,12 +3,15 @@
 //   blocks    block hash -> SCALE Block           events    block hash -> SCALE Vec<Event>
 //   numbers   u32 number -> block hash            outcomes  block hash -> SCALE outcomes
 //   state     storage key -> value (latest)       meta      'head', 'genesis' -> block hash; 'layout'
-//   trieNodes, trieRoots: the state trie, by (version, hash) (see createTrieNodeStore)
+//   trieNodes, trieRoots, trieDeathRows, trieMeta: the state trie, by (version, hash), and what
+//   pruning it needs (see createTrieNodeStore)
 //
 // A block and every one of its effects go in through `commitBlock`, ONE synchronous LMDB write
 // transaction, so a crash (kill -9 included) leaves the store at the previous or the next block,
-// never in between. The flat `state` gives the runtime and listings fast reads of the latest state;
-// the trie `nodes` give roots and proofs at any past block (old nodes are never deleted).
+// never in between; that includes deleting the trie nodes that fell out of the pruning window. The
+// flat `state` gives the runtime and listings fast reads of the latest state; the trie `nodes` give
+// roots and proofs at the blocks whose state is kept (`keepsState`). The data dir is locked
+// (lockDataDir) from open to close: one process per store.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
@@ -19,7 +22,9 @@ import type { NodeStore, TrieUpdate } from '../../codec/trie/index.js';
 import type { ExtrinsicOutcome, StateChanges, StateReader } from '../../runtime/api.js';
 import { StoreError } from '../errors.js';
 import { createTrieNodeStore, type WrittenTrieNodes } from './createTrieNodeStore.js';
+import { type DataDirLock, lockDataDir } from './lockDataDir.js';
 import { OutcomesCodec } from './outcomeCodec.js';
+import { DEFAULT_STATE_PRUNING, type StatePruning } from './statePruning.js';
 
 /** LMDB's limit with the default page size; longer keys cannot be stored. */
 export const MAX_STATE_KEY_LENGTH = 1978;
@@ -61,7 +66,17 @@ export interface ChainStore {
   ): { key: Uint8Array; value: Uint8Array }[];
   /** Writes a block and all its effects atomically and makes it the head. */
   commitBlock(commit: BlockCommit): void;
+  /** Whether the state of block `number` can still be read and proven (see ChainStoreOptions). */
+  keepsState(number: number): boolean;
+  /** Stored trie node copies: flat once the pruning window is full. */
+  trieEntryCount(): number;
+  /** Closes LMDB and releases the data dir's lock. */
   close(): Promise<void>;
+}
+
+export interface ChainStoreOptions {
+  /** The states to keep: the last N blocks' (default DEFAULT_STATE_PRUNING) or 'archive'. */
+  statePruning?: StatePruning;
 }
 
 function view(buffer: Buffer): Uint8Array {
@@ -80,15 +95,38 @@ function prefixEnd(prefix: Uint8Array): Buffer | undefined {
   return undefined;
 }
 
-export function createChainStore(dataDir: string): ChainStore {
+export function createChainStore(dataDir: string, options: ChainStoreOptions = {}): ChainStore {
   const path = join(dataDir, 'chain');
   let root: RootDatabase;
   try {
     mkdirSync(path, { recursive: true });
+  } catch (cause) {
+    throw new StoreError('StoreOpenFailed', `cannot create the chain store at ${path}`, { path }, { cause });
+  }
+  const lock: DataDirLock = lockDataDir(dataDir);
+  try {
     root = open({ path, maxDbs: 12 });
   } catch (cause) {
+    lock.release();
     throw new StoreError('StoreOpenFailed', `cannot open the chain store at ${path}`, { path }, { cause });
   }
+  try {
+    return openChainStore(root, path, options.statePruning ?? DEFAULT_STATE_PRUNING, lock);
+  } catch (error) {
+    // Released at once, so that the caller can retry (with other options) right away; this process
+    // writes nothing more to the environment that is closing.
+    lock.release();
+    void root.close();
+    throw error;
+  }
+}
+
+function openChainStore(
+  root: RootDatabase,
+  path: string,
+  statePruning: StatePruning,
+  lock: DataDirLock,
+): ChainStore {
   const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
   const blocks: Database<Buffer, Buffer> = root.openDB({ name: 'blocks', ...binary });
   const numbers: Database<Buffer, number> = root.openDB({
@@ -99,17 +137,16 @@ export function createChainStore(dataDir: string): ChainStore {
   const events: Database<Buffer, Buffer> = root.openDB({ name: 'events', ...binary });
   const outcomes: Database<Buffer, Buffer> = root.openDB({ name: 'outcomes', ...binary });
   const state: Database<Buffer, Buffer> = root.openDB({ name: 'state', ...binary });
-  const nodes = createTrieNodeStore(root);
   const meta: Database<Buffer, string> = root.openDB({ name: 'meta', encoding: 'binary' });
   const layout = meta.get(LAYOUT);
   if (meta.get(HEAD) !== undefined && (layout === undefined || layout.readUInt32BE(0) !== LAYOUT_VERSION)) {
-    void root.close();
     throw new StoreError(
       'StoreLayoutMismatch',
       `the chain store at ${path} has layout ${layout === undefined ? 1 : layout.readUInt32BE(0)}, this node reads layout ${LAYOUT_VERSION}; start from an empty data dir`,
       { path, expected: LAYOUT_VERSION },
     );
   }
+  const nodes = createTrieNodeStore(root, { pruning: statePruning });
 
   const key = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const read = (db: Database<Buffer, Buffer>, k: Uint8Array): Uint8Array | undefined => {
@@ -222,6 +259,9 @@ export function createChainStore(dataDir: string): ChainStore {
       if (written !== undefined) nodes.remember(written);
     },
 
-    close: () => root.close(),
+    keepsState: (number) => nodes.keepsState(number),
+    trieEntryCount: () => nodes.entryCount(),
+
+    close: () => root.close().finally(() => lock.release()),
   };
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { signExtrinsic } from '../../codec/chain.js';
 import { devKeypair } from '../../codec/devKeys.js';
 import { balancesCalls } from '../../runtime/balances/types.js';
-import { createDevGenesisConfig, storageKey } from '../../runtime/index.js';
+import { createDevGenesisConfig } from '../../runtime/index.js';
+import { Nonces } from '../../runtime/system/storage.js';
 import { createNode, type Node, type NodeRole } from '../createNode.js';
 
 export const GENESIS_TIME = 1_700_000_000_000;
@@ -34,7 +35,7 @@ export function transfer(
 
 /** The storage key of an account's nonce (system.Nonces). */
 export function nonceKey(name: string): Uint8Array {
-  return storageKey('system', 'Nonces', devKeypair(name).publicKey);
+  return Nonces.keyOf(devKeypair(name).publicKey);
 }
 
 export function makeTempDir(): { path: string; remove(): void } {

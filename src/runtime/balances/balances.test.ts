@@ -32,7 +32,7 @@ const named = (events: { module: string; name: string; data: unknown }[]) =>
 describe('balances.transfer', () => {
   it('moves the amount, charges the fee to the treasury and bumps the nonce', () => {
     const chain = createTestChain();
-    const issuance = chain.runtime.queries.totalIssuance(chain.reader);
+    const issuance = chain.runtime.queries.getTotalIssuance(chain.reader);
     const amount = 5n * ED;
     const report = chain.applySigned('alice', balancesCalls.transfer({ dest: bob, amount }));
     assert.deepEqual(report.result, { included: true, outcome: { ok: true } });
@@ -45,7 +45,7 @@ describe('balances.transfer', () => {
       ['balances.Transferred', { from: hex(alice), to: hex(bob), amount: amount.toString() }],
       ['system.ExtrinsicSuccess', { index: 0 }],
     ]);
-    assert.equal(chain.runtime.queries.totalIssuance(chain.reader), issuance);
+    assert.equal(chain.runtime.queries.getTotalIssuance(chain.reader), issuance);
   });
 
   it('creates the destination account with an Endowed event when it reaches the existential deposit', () => {
@@ -108,7 +108,7 @@ describe('balances.transfer', () => {
       ['system.ExtrinsicSuccess', { index: 0 }],
     ]);
     // The nonce survives reaping, so the account's old extrinsics cannot be replayed after a refund.
-    assert.equal(chain.runtime.queries.account(chain.reader, carol.publicKey).nonce, 1);
+    assert.equal(chain.runtime.queries.getAccount(chain.reader, carol.publicKey).nonce, 1);
   });
 
   it('lets an account transfer to itself without minting anything', () => {

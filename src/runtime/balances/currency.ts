@@ -84,15 +84,26 @@ export function transferFunds(
   settle(ctx, from, remaining);
 }
 
-/** Whether `who` can pay `fee` and stay alive (fees never reap: the account must keep the ED). */
-export function canPayFee(state: StateReader, who: Uint8Array, fee: bigint): boolean {
-  if (fee === 0n) return true;
+/**
+ * The most `who` can pay in fees from its free balance and stay alive (fees never reap: the account
+ * must keep the ED, which its reserved balance counts towards). The pool holds a sender's queued
+ * fees to it, so that what waits in the pool could all be paid for.
+ */
+export function feeBudget(state: StateReader, who: Uint8Array): bigint {
   const account = Accounts.get(state, who);
-  if (account === undefined || account.free < fee) return false;
-  return account.free - fee + account.reserved >= readParameters(state).existentialDeposit;
+  if (account === undefined) return 0n;
+  const { existentialDeposit } = readParameters(state);
+  // Reserved balance counts towards the deposit; the rest of it must stay in free balance.
+  const keep = existentialDeposit > account.reserved ? existentialDeposit - account.reserved : 0n;
+  return account.free > keep ? account.free - keep : 0n;
 }
 
-/** Takes the flat fee to the treasury; the caller checked `canPayFee`. */
+/** Whether `who` can pay `fee` and stay alive: `fee` is within its `feeBudget`. */
+export function canPayFee(state: StateReader, who: Uint8Array, fee: bigint): boolean {
+  return fee === 0n || fee <= feeBudget(state, who);
+}
+
+/** Takes the fee to the treasury; the caller checked `canPayFee`. */
 export function chargeFee(ctx: RuntimeContext, who: Uint8Array, fee: bigint): void {
   if (fee === 0n) return;
   const account = readAccountData(ctx.state, who);

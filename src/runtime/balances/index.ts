@@ -5,6 +5,7 @@ import { balancesCallDefinitions } from './calls.js';
 import { BalancesErrors } from './errors.js';
 import { BalancesEvents } from './events.js';
 import { balancesGenesis } from './genesis.js';
+import { balancesRpcMethods } from './rpc.js';
 import { BALANCES } from './types.js';
 
 export const balancesModule = defineModule(BALANCES, {
@@ -12,12 +13,14 @@ export const balancesModule = defineModule(BALANCES, {
   events: BalancesEvents,
   errors: BalancesErrors,
   genesis: balancesGenesis,
+  rpc: balancesRpcMethods,
 });
 
 export {
   canPayFee,
   chargeFee,
   type Existence,
+  feeBudget,
   isTreasury,
   readAccountData,
   reserve,

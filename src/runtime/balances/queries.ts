@@ -4,10 +4,10 @@ import { readAccountData } from './currency.js';
 import { TotalIssuance } from './storage.js';
 import type { AccountData } from './types.js';
 
-export function readBalance(state: StateReader, who: Uint8Array): AccountData {
+export function getBalance(state: StateReader, who: Uint8Array): AccountData {
   return readAccountData(state, who);
 }
 
-export function readTotalIssuance(state: StateReader): bigint {
+export function getTotalIssuance(state: StateReader): bigint {
   return TotalIssuance.get(state) ?? 0n;
 }

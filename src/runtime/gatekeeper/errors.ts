@@ -26,4 +26,19 @@ export const GatekeeperErrors = defineErrors('gatekeeper', [
   'AlreadyProvisioned',
   /** The encrypted key box is shorter or longer than a box can be. */
   'InvalidEncryptedKey',
+  /** The worker's registration is past its `expiresAt` at this block (it must re-attest first). */
+  'RegistrationExpired',
+  /** The worker's recorded TCB (DCAP) or quote (IAS) status is not accepted by the policy in force. */
+  'TcbStatusNoLongerAccepted',
+  /** An advisory recorded for the worker is not in the advisory allowlist in force. */
+  'AdvisoryNoLongerAllowed',
+  /** The worker's recorded measurement matches no rule of the allowlist in force. */
+  'MeasurementNoLongerAllowed',
+  /**
+   * The message's sequence number was made at a block more than SEQUENCE_WINDOW_BLOCKS before this
+   * one, or after it: too old to be checked against the used numbers, which are kept only that long.
+   */
+  'SequenceOutsideWindow',
 ] as const);
+
+export type GatekeeperErrorName = keyof typeof GatekeeperErrors;

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createSimPki } from '../../attestation/sim/index.js';
-import { toHex } from '../../codec/bytes.js';
+import { equalBytes, toHex, utf8 } from '../../codec/bytes.js';
+import type { Call } from '../../codec/chain.js';
 import { devSeed } from '../../codec/devKeys.js';
 import { decryptFromX25519, encryptToX25519 } from '../../codec/encryption.js';
 import { ed25519FromSeed, ed25519Sign, type Keypair, x25519FromSecret } from '../../codec/keys.js';
 import { governanceCalls } from '../governance/types.js';
-import { getWorker } from '../registry/queries.js';
+import { getPolicy, getWorker } from '../registry/queries.js';
 import {
   createRegistryTestChain,
   createTestWorker,
@@ -19,15 +20,26 @@ import {
   type TestWorker,
   workerInfoFor,
 } from '../registry/testing.js';
+import { type RegistryPolicy, registryCalls } from '../registry/types.js';
 import { listErrors } from '../support/errors.js';
+import { keyToHex } from '../support/overlay.js';
 import type { Signer, TestChain } from '../testing.js';
 import { GatekeeperErrors } from './errors.js';
-import { getEncryptedKey, getGatekeepers, getMasterPubkey, getSharedMasterKey } from './queries.js';
+import {
+  getEncryptedKey,
+  getGatekeepers,
+  getMasterPubkey,
+  getSharedMasterKey,
+  isSequenceUsed,
+} from './queries.js';
+import { UsedSequences } from './storage.js';
 import {
   gatekeeperCalls,
   MASTER_KEY_BOX_INFO,
   NETWORK_KEY_BOX_INFO,
   provisionPayload,
+  SEQUENCE_WINDOW_BLOCKS,
+  sequenceNumber,
   setMasterPubkeyPayload,
   shareMasterKeyPayload,
 } from './types.js';
@@ -36,7 +48,7 @@ const pki = createSimPki({ seed: Uint8Array.of(7, 3), now: SIM_TEST_NOW });
 const master: Keypair = ed25519FromSeed(devSeed('network master key'));
 const networkKey = devSeed('network key');
 
-function sudo(chain: TestChain, call: ReturnType<typeof gatekeeperCalls.addGatekeeper>) {
+function sudo(chain: TestChain, call: Call) {
   const report = chain.applySigned('alice', governanceCalls.sudo(call));
   const sudid = report.events.find((event) => event.name === 'Sudid');
   return { report, error: (sudid?.data.error as { error?: string } | null)?.error ?? 'ok' };
@@ -370,7 +382,281 @@ describe('gatekeeper.shareMasterKey', () => {
         '9:WorkerNotRegistered',
         '10:AlreadyProvisioned',
         '11:InvalidEncryptedKey',
+        '12:RegistrationExpired',
+        '13:TcbStatusNoLongerAccepted',
+        '14:AdvisoryNoLongerAllowed',
+        '15:MeasurementNoLongerAllowed',
+        '16:SequenceOutsideWindow',
       ],
     );
+  });
+});
+
+describe('keys only for registrations that still stand (the policy and expiry in force now)', () => {
+  // A second build the chain allowlists at first and governance later revokes.
+  const REVOKED_BUILD = new Uint8Array(32).fill(0x3c);
+
+  /** setUp's chain, plus worker `w` registered with REVOKED_BUILD (or `tcbStatus`), validity `validityMs`. */
+  function setUpWith(options: { tcbStatus?: 'SWHardeningNeeded'; validityMs?: number } = {}) {
+    const chain = createRegistryTestChain({
+      simRoots: [pki],
+      policy: {
+        ...(options.validityMs === undefined ? {} : { attestationValidityMs: options.validityMs }),
+        acceptedTcbStatuses: ['UpToDate', 'SWHardeningNeeded'],
+      },
+    });
+    // The dev allowlist, plus the build to be revoked.
+    const policy = getPolicy(chain.reader)!;
+    const withBuild = {
+      ...policy,
+      measurementAllowlist: [
+        ...policy.measurementAllowlist,
+        {
+          tag: 'Sgx' as const,
+          value: {
+            mrEnclave: REVOKED_BUILD,
+            mrSigner: undefined,
+            isvProdId: undefined,
+            minIsvSvn: undefined,
+          },
+        },
+      ],
+    };
+    assert.equal(sudo(chain, registryCalls.setPolicy(withBuild)).error, 'ok');
+    const gk1 = createTestWorker('gk1', 'bob');
+    registerSimWorker(chain, pki, gk1);
+    assert.equal(sudo(chain, gatekeeperCalls.addGatekeeper(gk1.identity.publicKey)).error, 'ok');
+    const published = chain.applySigned(
+      'bob',
+      gatekeeperCalls.setMasterPubkey({
+        gatekeeper: gk1.identity.publicKey,
+        masterPubkey: master.publicKey,
+        signature: ed25519Sign(
+          gk1.identity.secretSeed,
+          setMasterPubkeyPayload(chain.genesisHash, gk1.identity.publicKey, master.publicKey),
+        ),
+      }),
+    );
+    assert.equal(outcomeOf(published), 'ok');
+    const worker = createTestWorker('w-revocable', 'dave');
+    const info = workerInfoFor(chain, worker);
+    const evidence = simEvidence(pki, info, {
+      mrEnclave: REVOKED_BUILD,
+      ...(options.tcbStatus === undefined ? {} : { tcbStatus: options.tcbStatus }),
+    });
+    assert.equal(outcomeOf(register(chain, 'dave', info, evidence)), 'ok');
+    return { chain, gk1, worker };
+  }
+
+  /** Governance replaces the policy: `change` edits a copy of the one in force. */
+  function governanceChangesPolicy(chain: TestChain, change: (policy: RegistryPolicy) => RegistryPolicy) {
+    assert.equal(sudo(chain, registryCalls.setPolicy(change(getPolicy(chain.reader)!))).error, 'ok');
+  }
+
+  const revokeBuild = (policy: RegistryPolicy): RegistryPolicy => ({
+    ...policy,
+    measurementAllowlist: policy.measurementAllowlist.filter(
+      (rule) =>
+        !(rule.tag === 'Sgx' && rule.value.mrEnclave && equalBytes(rule.value.mrEnclave, REVOKED_BUILD)),
+    ),
+  });
+
+  test('refuses to provision a Registered worker whose measurement governance has since revoked', () => {
+    const { chain, worker } = setUpWith();
+    governanceChangesPolicy(chain, revokeBuild);
+    expectNothingWritten(
+      chain.applySigned('eve', provisionMessage(chain, worker, 1n)),
+      'eve',
+      'MeasurementNoLongerAllowed',
+    );
+    assert.equal(getWorker(chain.reader, worker.identity.publicKey)?.state, 'Registered');
+    assert.equal(getEncryptedKey(chain.reader, worker.identity.publicKey), undefined);
+  });
+
+  test('refuses to provision a worker whose recorded TCB status the policy no longer accepts', () => {
+    const { chain, worker } = setUpWith({ tcbStatus: 'SWHardeningNeeded' });
+    governanceChangesPolicy(chain, (policy) => ({ ...policy, acceptedTcbStatuses: ['UpToDate'] }));
+    expectNothingWritten(
+      chain.applySigned('eve', provisionMessage(chain, worker, 1n)),
+      'eve',
+      'TcbStatusNoLongerAccepted',
+    );
+  });
+
+  test('refuses to provision a worker whose advisories the new advisory allowlist leaves out', () => {
+    // The sim SWHardeningNeeded level carries INTEL-SA-00615.
+    const { chain, worker } = setUpWith({ tcbStatus: 'SWHardeningNeeded' });
+    governanceChangesPolicy(chain, (policy) => ({ ...policy, advisoryAllowlist: ['INTEL-SA-00334'] }));
+    expectNothingWritten(
+      chain.applySigned('eve', provisionMessage(chain, worker, 1n)),
+      'eve',
+      'AdvisoryNoLongerAllowed',
+    );
+  });
+
+  test('refuses to provision a registration past its expiry, even before anyone marks it Expired', () => {
+    // 30 s validity: five 6-second blocks.
+    const { chain, worker } = setUpWith({ validityMs: 30_000 });
+    const expiresAt = getWorker(chain.reader, worker.identity.publicKey)!.attestation.expiresAt;
+    while (chain.nextBlockContext().timestamp < expiresAt) chain.executeBlock([]);
+    assert.equal(getWorker(chain.reader, worker.identity.publicKey)?.state, 'Registered');
+    expectNothingWritten(
+      chain.applySigned('eve', provisionMessage(chain, worker, 1n)),
+      'eve',
+      'RegistrationExpired',
+    );
+  });
+
+  test('provisions the same worker while its build is still allowlisted (the refusals above are the policy change)', () => {
+    const { chain, worker } = setUpWith();
+    assert.equal(outcomeOf(chain.applySigned('eve', provisionMessage(chain, worker, 1n))), 'ok');
+  });
+
+  test('governance cannot make a worker with a revoked build or an expired registration a gatekeeper', () => {
+    const { chain, worker } = setUpWith({ validityMs: 30_000 });
+    governanceChangesPolicy(chain, revokeBuild);
+    const refused = sudo(chain, gatekeeperCalls.addGatekeeper(worker.identity.publicKey));
+    assert.equal(refused.error, 'MeasurementNoLongerAllowed');
+    assert.equal(
+      getGatekeepers(chain.reader).some((key) => equalBytes(key, worker.identity.publicKey)),
+      false,
+    );
+
+    const late = createTestWorker('w-late', 'ferdie');
+    registerSimWorker(chain, pki, late);
+    const expiresAt = getWorker(chain.reader, late.identity.publicKey)!.attestation.expiresAt;
+    while (chain.nextBlockContext().timestamp < expiresAt) chain.executeBlock([]);
+    assert.equal(
+      sudo(chain, gatekeeperCalls.addGatekeeper(late.identity.publicKey)).error,
+      'RegistrationExpired',
+    );
+    assert.equal(
+      getGatekeepers(chain.reader).some((key) => equalBytes(key, late.identity.publicKey)),
+      false,
+    );
+  });
+
+  test('refuses to share the master key with a gatekeeper whose build governance has since revoked', () => {
+    const { chain, worker } = setUpWith();
+    assert.equal(sudo(chain, gatekeeperCalls.addGatekeeper(worker.identity.publicKey)).error, 'ok');
+    governanceChangesPolicy(chain, revokeBuild);
+    const encryptedKey = encryptToX25519(worker.ecdh.publicKey, master.secretSeed, MASTER_KEY_BOX_INFO);
+    const share = gatekeeperCalls.shareMasterKey({
+      target: worker.identity.publicKey,
+      encryptedKey,
+      seq: 5n,
+      masterSignature: ed25519Sign(
+        master.secretSeed,
+        shareMasterKeyPayload(chain.genesisHash, worker.identity.publicKey, encryptedKey, 5n),
+      ),
+    });
+    expectNothingWritten(chain.applySigned('bob', share), 'bob', 'MeasurementNoLongerAllowed');
+    assert.equal(getSharedMasterKey(chain.reader, worker.identity.publicKey), undefined);
+  });
+});
+
+describe('sequence numbers: accepted within a window of blocks, and forgotten once it has passed', () => {
+  const W = SEQUENCE_WINDOW_BLOCKS;
+
+  /** Runs empty blocks until the next block to execute is `number`. */
+  function advanceTo(chain: TestChain, number: number) {
+    while (chain.number + 1 < number) chain.executeBlock([]);
+    assert.equal(chain.nextBlockContext().number, number);
+  }
+
+  /** Entries of the used set, and of it with its expiry queue (buckets, lengths, cursor), from state. */
+  function sequenceEntries(chain: TestChain): { used: number; total: number } {
+    const used = keyToHex(UsedSequences.prefix);
+    const queue = keyToHex(utf8('gatekeeper/SequenceExpiries'));
+    const keys = [...chain.state.keys()];
+    return {
+      used: keys.filter((hex) => hex.startsWith(used)).length,
+      total: keys.filter((hex) => hex.startsWith(used) || hex.startsWith(queue)).length,
+    };
+  }
+
+  test('refuses a replayed provision while its number is in the set, and after the number left the set', () => {
+    const { chain, worker } = setUp();
+    const madeAt = chain.number;
+    const seq = sequenceNumber(madeAt, 1);
+    const message = provisionMessage(chain, worker, seq);
+    assert.equal(outcomeOf(chain.applySigned('eve', message)), 'ok');
+    assert.equal(isSequenceUsed(chain.reader, seq), true);
+
+    // The worker re-attests with a new ECDH key and is Registered again: the old box is useless to
+    // it, and replaying the old message would hand it that box and mark it Provisioned.
+    const rekeyed: TestWorker = { ...worker, ecdh: x25519FromSecret(devSeed('worker-ecdh/w1 rekeyed')) };
+    const info = workerInfoFor(chain, rekeyed);
+    assert.equal(outcomeOf(register(chain, 'dave', info, simEvidence(pki, info))), 'ok');
+    assert.equal(getWorker(chain.reader, worker.identity.publicKey)?.state, 'Registered');
+
+    // The last block of the window: still in the set, refused as a replay.
+    advanceTo(chain, madeAt + W);
+    expectNothingWritten(chain.applySigned('ferdie', message), 'ferdie', 'SequenceReplayed');
+    assert.equal(isSequenceUsed(chain.reader, seq), true);
+
+    // The next block drops it from the set, and the window refuses it instead.
+    expectNothingWritten(chain.applySigned('ferdie', message), 'ferdie', 'SequenceOutsideWindow');
+    assert.equal(isSequenceUsed(chain.reader, seq), false);
+    assert.equal(getWorker(chain.reader, worker.identity.publicKey)?.state, 'Registered');
+
+    // Long after, too; while a message made now provisions the re-attested worker.
+    advanceTo(chain, madeAt + 3 * W);
+    expectNothingWritten(chain.applySigned('ferdie', message), 'ferdie', 'SequenceOutsideWindow');
+    const fresh = provisionMessage(chain, rekeyed, sequenceNumber(chain.number, 1));
+    assert.equal(outcomeOf(chain.applySigned('eve', fresh)), 'ok');
+    assert.equal(getWorker(chain.reader, worker.identity.publicKey)?.state, 'Provisioned');
+  });
+
+  test('refuses a number made at a block the chain has not reached, and writes nothing', () => {
+    const { chain, worker } = setUp();
+    const ahead = sequenceNumber(chain.number + 2, 1);
+    expectNothingWritten(
+      chain.applySigned('eve', provisionMessage(chain, worker, ahead)),
+      'eve',
+      'SequenceOutsideWindow',
+    );
+  });
+
+  test('keeps the used set one window large however many messages it accepts over many blocks', () => {
+    const { chain, gk2 } = setUp();
+    assert.equal(sudo(chain, gatekeeperCalls.addGatekeeper(gk2.identity.publicKey)).error, 'ok');
+    const encryptedKey = encryptToX25519(gk2.ecdh.publicKey, master.secretSeed, MASTER_KEY_BOX_INFO);
+    const share = () => {
+      const seq = sequenceNumber(chain.number, 7);
+      return gatekeeperCalls.shareMasterKey({
+        target: gk2.identity.publicKey,
+        encryptedKey,
+        seq,
+        masterSignature: ed25519Sign(
+          master.secretSeed,
+          shareMasterKeyPayload(chain.genesisHash, gk2.identity.publicKey, encryptedKey, seq),
+        ),
+      });
+    };
+    // One accepted message every 20 blocks (each share runs in a block of its own) for 4 windows.
+    const every = 20;
+    const perWindow = W / every;
+    const sizes: { used: number; total: number }[] = [];
+    let accepted = 0;
+    for (let window = 0; window < 4; window++) {
+      for (let i = 0; i < perWindow; i++) {
+        assert.equal(outcomeOf(chain.applySigned('bob', share())), 'ok');
+        accepted++;
+        for (let j = 1; j < every; j++) chain.executeBlock([]);
+      }
+      sizes.push(sequenceEntries(chain));
+    }
+    assert.equal(accepted, 4 * perWindow);
+    // The set holds the numbers of one window, not of all 4; with the queue's entries for them
+    // (an entry and a bucket length each) and its cursor, the whole stays flat window after window.
+    const shown = JSON.stringify(sizes);
+    assert.ok(
+      sizes.every(({ used }) => used >= perWindow - 1 && used <= perWindow + 1),
+      shown,
+    );
+    assert.equal(sizes[1]!.total, sizes[2]!.total, shown);
+    assert.equal(sizes[2]!.total, sizes[3]!.total, shown);
+    assert.ok(sizes[3]!.total <= 3 * (perWindow + 1) + 1, shown);
   });
 });

@@ -4,6 +4,8 @@ import type { RuntimeModule } from '../support/module.js';
 import { gatekeeperCallDefinitions } from './calls.js';
 import { GatekeeperErrors } from './errors.js';
 import { GatekeeperEvents } from './events.js';
+import { onInitializeGatekeeper } from './hooks.js';
+import { gatekeeperRpcMethods } from './rpc.js';
 import { GATEKEEPER } from './types.js';
 
 export const gatekeeperModule = {
@@ -11,9 +13,18 @@ export const gatekeeperModule = {
   calls: gatekeeperCallDefinitions,
   events: GatekeeperEvents,
   errors: GatekeeperErrors,
+  onInitialize: onInitializeGatekeeper,
+  rpc: gatekeeperRpcMethods,
 } satisfies RuntimeModule;
 
 export { GatekeeperErrors } from './errors.js';
 export { GatekeeperEvents } from './events.js';
 export * from './queries.js';
-export { EncryptedKeys, Gatekeepers, MasterPubkey, SharedMasterKeys, UsedSequences } from './storage.js';
+export {
+  EncryptedKeys,
+  Gatekeepers,
+  MasterPubkey,
+  SequenceExpiries,
+  SharedMasterKeys,
+  UsedSequences,
+} from './storage.js';

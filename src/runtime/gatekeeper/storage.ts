@@ -1,5 +1,6 @@
 // gatekeeper storage. Keys: `gatekeeper/<Item>/<SCALE key>`.
 import { PublicKey32, u32, u64, Vector } from '../../codec/scale.js';
+import { createDeadlineQueue } from '../support/deadlineQueue.js';
 import { storageMap, storageValue } from '../support/storage.js';
 import { EncryptedKeyCodec, GATEKEEPER } from './types.js';
 
@@ -13,6 +14,10 @@ export const EncryptedKeys = storageMap(GATEKEEPER, 'EncryptedKeys', PublicKey32
 export const SharedMasterKeys = storageMap(GATEKEEPER, 'SharedMasterKeys', PublicKey32, EncryptedKeyCodec);
 /**
  * Sequence numbers of accepted master-signed messages, with the block that used each. One entry per
- * message, like account nonces: what lets racing gatekeepers submit the same message safely.
+ * message, like account nonces: what lets racing gatekeepers submit the same message safely. Kept
+ * only while the number is inside its window (types.ts, SEQUENCE_WINDOW_BLOCKS): SequenceExpiries
+ * drops each once the chain would refuse it as too old anyway.
  */
 export const UsedSequences = storageMap(GATEKEEPER, 'UsedSequences', u64, u32);
+/** Each used sequence number, due at the first block outside its window (hooks.ts prunes it then). */
+export const SequenceExpiries = createDeadlineQueue(GATEKEEPER, 'SequenceExpiries', u64);

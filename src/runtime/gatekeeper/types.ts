@@ -26,6 +26,37 @@ export const MASTER_KEY_BOX_INFO = 'phalanx/gatekeeper/master-key';
 /** HKDF `info` of the box that carries the network key to a provisioned worker (encryptToX25519). */
 export const NETWORK_KEY_BOX_INFO = 'phalanx/gatekeeper/network-key';
 
+/**
+ * A master-signed message's sequence number names the block it was made at (its high 32 bits; the
+ * low 32 tell apart messages made at that block), and the chain accepts it only up to this many
+ * blocks after that one. So a used number may leave the chain's set once its window has passed: a
+ * replay after that is refused as outside its window, never accepted again. A constant, not a
+ * governance parameter: widening the window would reopen numbers already pruned.
+ */
+export const SEQUENCE_WINDOW_BLOCKS = 600;
+
+const U32_LIMIT = 2 ** 32;
+
+/** The sequence number of a message made at block `madeAt`, told apart from others there by `tag`. */
+export function sequenceNumber(madeAt: number, tag: number): bigint {
+  if (!Number.isInteger(madeAt) || madeAt < 0 || madeAt >= U32_LIMIT)
+    throw new RangeError(`sequence block ${madeAt} is not a u32`);
+  if (!Number.isInteger(tag) || tag < 0 || tag >= U32_LIMIT)
+    throw new RangeError(`sequence tag ${tag} is not a u32`);
+  return (BigInt(madeAt) << 32n) | BigInt(tag);
+}
+
+/** The block a sequence number says its message was made at. */
+export function sequenceMadeAt(seq: bigint): number {
+  return Number((seq >> 32n) & 0xffff_ffffn);
+}
+
+/** Whether a message made with `seq` may still be accepted in block `blockNumber`. */
+export function isSequenceInWindow(seq: bigint, blockNumber: number): boolean {
+  const madeAt = sequenceMadeAt(seq);
+  return madeAt <= blockNumber && blockNumber - madeAt <= SEQUENCE_WINDOW_BLOCKS;
+}
+
 export const EncryptedKeyCodec = Struct({ encryptedKey: Bytes(), seq: u64 });
 export type EncryptedKey = CodecType<typeof EncryptedKeyCodec>;
 

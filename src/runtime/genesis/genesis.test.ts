@@ -37,23 +37,23 @@ describe('buildGenesisState', () => {
     const state = build(createDevGenesisConfig());
     const { queries } = runtime;
     for (const name of DEV_ACCOUNT_NAMES) {
-      assert.deepEqual(queries.account(state, devKeypair(name).publicKey), {
+      assert.deepEqual(queries.getAccount(state, devKeypair(name).publicKey), {
         free: DEV_ENDOWMENT,
         reserved: 0n,
         nonce: 0,
       });
     }
-    assert.equal(queries.totalIssuance(state), DEV_ENDOWMENT * BigInt(DEV_ACCOUNT_NAMES.length));
-    assert.deepEqual(queries.authorities(state), [devKeypair('alice').publicKey]);
-    assert.deepEqual(queries.sudoKey(state), devKeypair('alice').publicKey);
-    assert.equal(queries.chainName(state), 'Phalanx Development');
+    assert.equal(queries.getTotalIssuance(state), DEV_ENDOWMENT * BigInt(DEV_ACCOUNT_NAMES.length));
+    assert.deepEqual(queries.getAuthorities(state), [devKeypair('alice').publicKey]);
+    assert.deepEqual(queries.getSudoKey(state), devKeypair('alice').publicKey);
+    assert.equal(queries.getChainName(state), 'Phalanx Development');
   });
 
   it('accepts accounts as 0x-hex keys as well as addresses, and amounts as safe integers', () => {
     const config = createDevGenesisConfig();
     const key = devKeypair('ferdie').publicKey;
     config.balances.accounts = [{ account: toHex(key), free: 10_000_000_000 }];
-    assert.equal(runtime.queries.account(build(config), key).free, 10_000_000_000n);
+    assert.equal(runtime.queries.getAccount(build(config), key).free, 10_000_000_000n);
   });
 
   it('is deterministic: the same config gives the same changes in the same order', () => {

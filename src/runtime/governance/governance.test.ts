@@ -24,10 +24,10 @@ const named = (events: { module: string; name: string; data: unknown }[]) =>
 describe('governance.sudo', () => {
   it('dispatches the inner call with the governance origin', () => {
     const chain = createTestChain();
-    const parameters = { ...chain.runtime.queries.parameters(chain.reader), flatFee: 7n };
+    const parameters = { ...chain.runtime.queries.getParameters(chain.reader), flatFee: 7n };
     const report = chain.applySigned('alice', governanceCalls.sudo(systemCalls.setParameters(parameters)));
     assert.deepEqual(report.result, { included: true, outcome: { ok: true } });
-    assert.deepEqual(chain.runtime.queries.parameters(chain.reader), parameters);
+    assert.deepEqual(chain.runtime.queries.getParameters(chain.reader), parameters);
     assert.deepEqual(report.written, [...feeWrites(alice), labelOf(Parameters.key)].sort());
     assert.deepEqual(named(report.events).slice(1), [
       [
@@ -50,7 +50,7 @@ describe('governance.sudo', () => {
 
   it('refuses anyone but the sudo key with RequireSudo, writing nothing but the fee and nonce', () => {
     const chain = createTestChain();
-    const before = chain.runtime.queries.parameters(chain.reader);
+    const before = chain.runtime.queries.getParameters(chain.reader);
     const report = chain.applySigned(
       'bob',
       governanceCalls.sudo(systemCalls.setParameters({ ...before, flatFee: 0n })),
@@ -60,7 +60,7 @@ describe('governance.sudo', () => {
       error: { module: 'governance', error: 'RequireSudo', code: 0 },
     });
     assert.deepEqual(report.written, feeWrites(bob));
-    assert.deepEqual(chain.runtime.queries.parameters(chain.reader), before);
+    assert.deepEqual(chain.runtime.queries.getParameters(chain.reader), before);
     assert.deepEqual(
       named(report.events).map(([name]) => name),
       ['balances.FeePaid', 'system.ExtrinsicFailed'],
@@ -69,13 +69,13 @@ describe('governance.sudo', () => {
 
   it('records a failing inner call in Sudid and reverts its writes and events', () => {
     const chain = createTestChain();
-    const before = chain.runtime.queries.parameters(chain.reader);
+    const before = chain.runtime.queries.getParameters(chain.reader);
     const report = chain.applySigned(
       'alice',
       governanceCalls.sudo(systemCalls.setParameters({ ...before, maxExtrinsicSize: 10 })),
     );
     assert.deepEqual(report.result, { included: true, outcome: { ok: true } });
-    assert.deepEqual(chain.runtime.queries.parameters(chain.reader), before);
+    assert.deepEqual(chain.runtime.queries.getParameters(chain.reader), before);
     assert.deepEqual(report.written, feeWrites(alice));
     assert.deepEqual(named(report.events).slice(1), [
       ['governance.Sudid', { ok: false, error: { module: 'system', error: 'InvalidParameters', code: 3 } }],
@@ -107,7 +107,7 @@ describe('governance.setSudoKey', () => {
     const chain = createTestChain();
     const report = chain.applySigned('alice', governanceCalls.setSudoKey(bob));
     assert.deepEqual(report.result, { included: true, outcome: { ok: true } });
-    assert.deepEqual(chain.runtime.queries.sudoKey(chain.reader), bob);
+    assert.deepEqual(chain.runtime.queries.getSudoKey(chain.reader), bob);
     assert.deepEqual(report.written, [...feeWrites(alice), labelOf(SudoKey.key)].sort());
     assert.deepEqual(named(report.events)[1], [
       'governance.SudoKeyChanged',

@@ -2,6 +2,6 @@
 import type { StateReader } from '../api.js';
 import { SudoKey } from './storage.js';
 
-export function readSudoKey(state: StateReader): Uint8Array | undefined {
+export function getSudoKey(state: StateReader): Uint8Array | undefined {
   return SudoKey.get(state);
 }

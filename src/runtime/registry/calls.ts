@@ -1,15 +1,16 @@
 // registry calls: check origin, validate, write, emit (README.md for the order of the checks).
 
-import { evaluatePolicy } from '../../attestation/policy.js';
 import type { VerifiedEvidence } from '../../attestation/types.js';
 import { equalBytes } from '../../codec/bytes.js';
 import { blake2b256 } from '../../codec/hash.js';
-import { ed25519Verify } from '../../codec/keys.js';
+import { ed25519Verify, isValidX25519PublicKey } from '../../codec/keys.js';
 import { governanceCall, type RuntimeContext, signedCall } from '../support/dispatch.js';
-import { ensure, fail } from '../support/errors.js';
-import { readBlockHash } from '../system/queries.js';
+import { ensure } from '../support/errors.js';
+import { WEIGHT } from '../support/weight.js';
+import { getBlockHash } from '../system/queries.js';
 import { RegistryErrors } from './errors.js';
 import { RegistryEvents } from './events.js';
+import { scheduleExpiry } from './expireLapsedWorkers.js';
 import { findPolicyProblem, readActivePolicy } from './policy.js';
 import { Benchmarks, ChainGenesisHash, Policy, WorkerStates, Workers } from './storage.js';
 import {
@@ -23,17 +24,16 @@ import {
   SetPolicyArgs,
   SubmitBenchmarkArgs,
   type WorkerState,
-  workerInfoReportData,
 } from './types.js';
 import { verifyEvidence } from './verifyEvidence.js';
-import { setWorkerState } from './workers.js';
+import { hasLapsed, isActiveWorker, setWorkerState } from './workers.js';
 
 /** `recentBlock` names a block among the last `maxAge` executed ones, with that block's hash. */
 function checkRecentBlock(ctx: RuntimeContext, recent: RecentBlock, maxAge: number): void {
   const current = ctx.block.number;
   // The current block's own hash is not known while it executes; its parent is the newest.
   ensure(recent.number < current && current - recent.number <= maxAge, RegistryErrors.StaleRecentBlock);
-  const hash = readBlockHash(ctx.state, recent.number);
+  const hash = getBlockHash(ctx.state, recent.number);
   ensure(hash !== undefined, RegistryErrors.StaleRecentBlock);
   ensure(equalBytes(hash, recent.hash), RegistryErrors.RecentBlockHashMismatch);
 }
@@ -54,8 +54,11 @@ function measurementOf(evidence: VerifiedEvidence): Measurement {
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
+/** A registration pays for the quote verification it makes the chain do (support/weight.ts). */
+const VERIFIES_EVIDENCE = { weight: WEIGHT.base + WEIGHT.evidence };
+
 export const registryCallDefinitions = {
-  registerWorker: signedCall(RegisterWorkerArgs, (ctx, who, { info, evidence }) => {
+  registerWorker: signedCall(RegisterWorkerArgs, VERIFIES_EVIDENCE, (ctx, who, { info, evidence }) => {
     // Cheap checks first: a submission that fails them costs no quote verification.
     ensure(equalBytes(info.operator, who), RegistryErrors.NotOperator);
     const genesisHash = ChainGenesisHash.get(ctx.state);
@@ -63,7 +66,11 @@ export const registryCallDefinitions = {
       genesisHash !== undefined && equalBytes(info.genesisHash, genesisHash),
       RegistryErrors.WrongGenesis,
     );
-    const { policy, attestation } = readActivePolicy(ctx.state);
+    // Gatekeepers box the network key to this key: a small-order or non-canonical one could not be
+    // boxed to safely (src/codec/keys.ts, isValidX25519PublicKey).
+    ensure(isValidX25519PublicKey(info.ecdhPubkey), RegistryErrors.InvalidEcdhKey);
+    const active = readActivePolicy(ctx.state);
+    const { policy } = active;
     checkRecentBlock(ctx, info.recentBlock, policy.maxEvidenceAgeBlocks);
     const existing = Workers.get(ctx.state, info.pubkey);
     ensure(
@@ -73,11 +80,7 @@ export const registryCallDefinitions = {
 
     // Collateral must be valid at the block's time: whole seconds, as certificates and TCB info count.
     const at = Number(ctx.block.timestamp / 1000n);
-    const verified = verifyEvidence(evidence, policy.trustedRoots, at);
-    ensure(verified.tee === info.features.tee, RegistryErrors.TeeMismatch);
-    const verdict = evaluatePolicy(verified, attestation, at);
-    if (!verdict.accepted) fail(RegistryErrors[verdict.reason.code]);
-    ensure(equalBytes(verified.reportData, workerInfoReportData(info)), RegistryErrors.ReportDataMismatch);
+    const { verified, confidence } = verifyEvidence(evidence, info, active, at);
 
     const attestedAt = ctx.block.timestamp;
     let expiresAt = min(
@@ -93,7 +96,7 @@ export const registryCallDefinitions = {
       tcbStatus: verified.tcbStatus,
       quoteStatus: verified.quoteStatus,
       advisoryIds: [...verified.advisoryIds],
-      confidenceLevel: verdict.confidence,
+      confidenceLevel: confidence,
       measurement: measurementOf(verified),
       attestedAt,
       expiresAt,
@@ -104,6 +107,8 @@ export const registryCallDefinitions = {
       attestation: facts,
       registeredAt: existing?.registeredAt ?? ctx.block.number,
     });
+    // Filed under its expiry's slot; the entry of the previous attestation, if any, goes stale.
+    scheduleExpiry(ctx, worker, expiresAt);
     const event = {
       worker,
       operator: who,
@@ -120,8 +125,13 @@ export const registryCallDefinitions = {
     }
     // A Provisioned worker keeps its network key across re-attestation, unless its ECDH key
     // changed: the key it was given is then unreadable to it, and a gatekeeper must provision again.
+    // So must one whose registration had lapsed, whether or not the expiry queue has marked it yet:
+    // a lapse is a lapse at its very block (`hasLapsed`), not at the slot that notices it.
     const previous = WorkerStates.get(ctx.state, worker);
-    const keepsKey = previous === 'Provisioned' && equalBytes(existing.info.ecdhPubkey, info.ecdhPubkey);
+    const keepsKey =
+      previous === 'Provisioned' &&
+      !hasLapsed(existing, ctx.block.timestamp) &&
+      equalBytes(existing.info.ecdhPubkey, info.ecdhPubkey);
     const next: WorkerState = keepsKey ? 'Provisioned' : 'Registered';
     RegistryEvents.WorkerReattested.emit(ctx, event);
     setWorkerState(ctx, worker, next);
@@ -137,7 +147,8 @@ export const registryCallDefinitions = {
     const record = Workers.get(ctx.state, worker);
     ensure(record !== undefined, RegistryErrors.WorkerNotFound);
     ensure(WorkerStates.get(ctx.state, worker) !== 'Expired', RegistryErrors.AlreadyExpired);
-    ensure(ctx.block.timestamp >= record.attestation.expiresAt, RegistryErrors.NotExpired);
+    // The expiry queue does this within a slot of the lapse; a call serves whoever cannot wait.
+    ensure(hasLapsed(record, ctx.block.timestamp), RegistryErrors.NotExpired);
     setWorkerState(ctx, worker, 'Expired');
   }),
 
@@ -145,10 +156,7 @@ export const registryCallDefinitions = {
     const record = Workers.get(ctx.state, worker);
     ensure(record !== undefined, RegistryErrors.WorkerNotFound);
     ensure(equalBytes(record.info.operator, who), RegistryErrors.NotOperator);
-    ensure(
-      WorkerStates.get(ctx.state, worker) !== 'Expired' && ctx.block.timestamp < record.attestation.expiresAt,
-      RegistryErrors.WorkerNotActive,
-    );
+    ensure(isActiveWorker(ctx.state, worker, ctx.block.timestamp), RegistryErrors.WorkerNotActive);
     const { policy } = readActivePolicy(ctx.state);
     const current = ctx.block.number;
     const last = Benchmarks.get(ctx.state, worker);

@@ -54,6 +54,14 @@ export const RegistryErrors = defineErrors('registry', [
   'BadWorkerSignature',
   /** The benchmark's block is not recent, not yet executed, or not above the last report's. */
   'StaleBenchmark',
+  /** `info.ecdhPubkey` is not a canonical X25519 key outside the small-order points (codec/keys.ts). */
+  'InvalidEcdhKey',
+  /**
+   * The evidence check threw something other than a typed AttestationError: a bug in the verifier,
+   * refused (fail closed) under its own name so that nodes log and count it rather than pass it off
+   * as bad evidence.
+   */
+  'InternalError',
 ] as const);
 
 export type RegistryErrorName = keyof typeof RegistryErrors;

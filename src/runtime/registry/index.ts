@@ -6,6 +6,7 @@ import { RegistryErrors } from './errors.js';
 import { RegistryEvents } from './events.js';
 import { registryGenesis } from './genesis.js';
 import { onInitializeRegistry } from './hooks.js';
+import { registryRpcMethods } from './rpc.js';
 import { REGISTRY } from './types.js';
 
 export const registryModule = {
@@ -15,18 +16,23 @@ export const registryModule = {
   errors: RegistryErrors,
   onInitialize: onInitializeRegistry,
   genesis: registryGenesis,
+  rpc: registryRpcMethods,
 } satisfies RuntimeModule;
 
 export { RegistryErrors } from './errors.js';
 export { RegistryEvents } from './events.js';
-export { policyFromJson, type RegistryGenesisConfig, type RegistryPolicyJson } from './genesis.js';
-export { findPolicyProblem, toAttestationPolicy } from './policy.js';
+export type { RegistryGenesisConfig } from './genesis.js';
+export { findPolicyProblem } from './policy.js';
 export * from './queries.js';
+export { type PolicyJson, PolicyJsonSchema, policyFromJson, policyToJson } from './schemas.js';
 export { Benchmarks, ChainGenesisHash, Policy, WorkerStates, Workers } from './storage.js';
 export {
+  findStandingProblem,
+  hasLapsed,
   isActiveWorker,
   readChainGenesisHash,
   readWorker,
   readWorkerState,
+  type StandingProblem,
   setWorkerState,
 } from './workers.js';

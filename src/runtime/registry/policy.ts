@@ -6,13 +6,12 @@ import {
   ACCEPTABLE_QUOTE_STATUSES,
   ACCEPTABLE_TCB_STATUSES,
   type AttestationPolicy,
-  type MeasurementRule as LibraryRule,
 } from '../../attestation/policy.js';
 import { parseCertificate } from '../../attestation/x509/parseCertificate.js';
 import type { StateReader } from '../api.js';
 import { BLOCK_HASH_COUNT } from '../system/types.js';
 import { Policy } from './storage.js';
-import type { MeasurementRule, RegistryPolicy } from './types.js';
+import { type RegistryPolicy, toAttestationPolicy } from './types.js';
 
 export const MAX_TRUSTED_ROOTS = 8;
 export const MAX_ROOT_BYTES = 16 * 1024;
@@ -73,28 +72,6 @@ export function findPolicyProblem(policy: RegistryPolicy): string | undefined {
   return undefined;
 }
 
-function toLibraryRule(rule: MeasurementRule): LibraryRule {
-  // Option fields decode to `undefined`; the library's rules leave unset fields out altogether.
-  const fields = { tee: rule.tag === 'Sgx' ? 'sgx' : 'tdx', ...rule.value };
-  return Object.fromEntries(
-    Object.entries(fields).filter(([, v]) => v !== undefined),
-  ) as unknown as LibraryRule;
-}
-
-/** The library's policy for `policy` (the registry always sets an allowlist and an IAS age). */
-export function toAttestationPolicy(policy: RegistryPolicy): AttestationPolicy {
-  return {
-    acceptedTcbStatuses: policy.acceptedTcbStatuses,
-    acceptedQuoteStatuses: policy.acceptedQuoteStatuses,
-    ...(policy.advisoryAllowlist === undefined ? {} : { advisoryAllowlist: policy.advisoryAllowlist }),
-    allowDebug: policy.allowDebug,
-    requireSeptVeDisable: policy.requireSeptVeDisable,
-    measurementAllowlist: policy.measurementAllowlist.map(toLibraryRule),
-    // Whole seconds, rounded down: the library ages IAS reports in seconds.
-    maxEvidenceAgeSeconds: Number(policy.maxIasReportAgeMs / 1000n),
-  };
-}
-
 export interface ActivePolicy {
   readonly policy: RegistryPolicy;
   readonly attestation: AttestationPolicy;
@@ -105,7 +82,7 @@ const decoded = new WeakMap<Uint8Array, ActivePolicy>();
 /** The policy in force. Genesis always writes one: a state without it is not a Phalanx state. */
 export function readActivePolicy(state: StateReader): ActivePolicy {
   const bytes = state.get(Policy.key);
-  if (bytes === undefined) throw new Error('registry.Policy missing from state');
+  if (bytes === undefined) throw new Error(`${Policy.name} missing from state`);
   let active = decoded.get(bytes);
   if (!active) {
     const policy = Policy.get(state)!;

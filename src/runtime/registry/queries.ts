@@ -21,10 +21,6 @@ export function getWorker(state: StateReader, pubkey: Uint8Array): WorkerView | 
   return record === undefined ? undefined : viewOf(state, pubkey, record);
 }
 
-export function getWorkerState(state: StateReader, pubkey: Uint8Array): WorkerState | undefined {
-  return WorkerStates.get(state, pubkey);
-}
-
 export function getPolicy(state: StateReader): RegistryPolicy | undefined {
   return Policy.get(state);
 }

@@ -207,6 +207,23 @@ describe('registry.registerWorker refuses, each check with its own error, and wr
     expectRefused(chain, worker, info, simEvidence(pki, info), 'StaleRecentBlock');
   });
 
+  test('a recentBlock one block past maxEvidenceAgeBlocks, while one exactly that old registers', () => {
+    // Its own chain, so that the registration that succeeds leaves the shared one untouched.
+    const edge = createRegistryTestChain({ simRoots: [pki], policy: { maxEvidenceAgeBlocks: 3 } });
+    const info = workerInfoFor(edge, worker);
+    const evidence = simEvidence(pki, info);
+    for (let i = 0; i < 3; i++) edge.executeBlock([]);
+    assert.equal(edge.nextBlockContext().number - info.recentBlock.number, 4);
+    expectRefused(edge, worker, info, evidence, 'StaleRecentBlock');
+
+    const exact = workerInfoFor(edge, worker);
+    const exactEvidence = simEvidence(pki, exact);
+    for (let i = 0; i < 2; i++) edge.executeBlock([]);
+    assert.equal(edge.nextBlockContext().number - exact.recentBlock.number, 3);
+    assert.equal(outcomeOf(register(edge, worker.operator, exact, exactEvidence)), 'ok');
+    assert.equal(getWorker(edge.reader, exact.pubkey)?.state, 'Registered');
+  });
+
   test('a recentBlock that is not executed yet', () => {
     const info = fresh();
     const ahead = { ...info, recentBlock: { number: chain.number + 1, hash: info.recentBlock.hash } };
@@ -279,6 +296,22 @@ describe('registry.registerWorker refuses, each check with its own error, and wr
       simEvidence(pki, info, { tcbStatus: 'SWHardeningNeeded' }),
       'AdvisoryRefused',
     );
+  });
+
+  test('an all-zero or other small-order ECDH key, which no network key could safely be boxed to', () => {
+    // Such a registration used to succeed and then stop every gatekeeper tick (boxing to it throws).
+    const order8 = new Uint8Array(32);
+    order8.set([
+      0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a,
+    ]);
+    order8.set(
+      [0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00],
+      16,
+    );
+    for (const ecdhPubkey of [new Uint8Array(32), order8]) {
+      const info = { ...fresh(), ecdhPubkey };
+      expectRefused(chain, worker, info, simEvidence(pki, info), 'InvalidEcdhKey');
+    }
   });
 
   test('a WorkerInfo for another chain (wrong genesis)', () => {
@@ -363,6 +396,8 @@ describe('re-registration and expiry', () => {
     assert.deepEqual(early.written, feeAndNonceKeys('ferdie'));
 
     while (chain.nextBlockContext().timestamp < expiresAt) chain.executeBlock([]);
+    // The expiry lies 2000 ms into a 6-second expiry slot, so the block hook marks it one block
+    // later (expireLapsedWorkers.test.ts): in this block only a call by anyone does.
     const report = chain.applySigned('ferdie', registryCalls.expire(info.pubkey));
     assert.equal(outcomeOf(report), 'ok');
     assert.deepEqual(report.events[1]?.data, {

@@ -165,6 +165,19 @@ describe('registry.submitBenchmark', () => {
     assert.equal(outcomeOf(submit('dave', 5000, blockNumber)), 'registry.NotOperator');
     assert.equal(getWorker(chain.reader, info.pubkey)?.benchmark?.score, 1234);
   });
+
+  test('takes a report whose block is exactly maxEvidenceAgeBlocks old, and refuses one a block older', () => {
+    const tooOld = chain.number;
+    for (let i = 0; i < 5; i++) chain.executeBlock([]);
+    // Each submission runs in a block of its own, chain.number + 1: `tooOld` is then 6 blocks behind,
+    // and by the second submission `exact` is 5.
+    assert.equal(chain.number + 1 - tooOld, 6);
+    assert.equal(outcomeOf(submit('bob', 77, tooOld)), 'registry.StaleBenchmark');
+    const exact = tooOld + 2;
+    assert.equal(chain.number + 1 - exact, 5);
+    assert.equal(outcomeOf(submit('bob', 77, exact)), 'ok');
+    assert.equal(getWorker(chain.reader, info.pubkey)?.benchmark?.blockNumber, exact);
+  });
 });
 
 describe('registry queries and consensus constants', () => {
@@ -217,6 +230,8 @@ describe('registry queries and consensus constants', () => {
         '23:WorkerNotActive',
         '24:BadWorkerSignature',
         '25:StaleBenchmark',
+        '26:InvalidEcdhKey',
+        '27:InternalError',
       ],
     );
   });

@@ -1,5 +1,6 @@
 // registry storage. Keys: `registry/<Item>/<SCALE key>`.
 import { Hash32, PublicKey32 } from '../../codec/scale.js';
+import { createDeadlineQueue } from '../support/deadlineQueue.js';
 import { storageMap, storageValue } from '../support/storage.js';
 import {
   BenchmarkCodec,
@@ -25,3 +26,10 @@ export const Policy = storageValue(REGISTRY, 'Policy', RegistryPolicyCodec);
  * `system.BlockHashes` forgets block 0 after BLOCK_HASH_COUNT blocks.
  */
 export const ChainGenesisHash = storageValue(REGISTRY, 'ChainGenesisHash', Hash32);
+/**
+ * Attestation expiries, by the time slot they fall due in (`expirySlot`, expireLapsedWorkers.ts):
+ * each (re-)registration adds its worker under the slot of its `expiresAt`, and each block takes
+ * only the slots that have passed. Stale entries (a worker that re-attested since) stay until taken
+ * and are then skipped. Items `Expiries`, `ExpiriesLength`, `ExpiriesCursor` (support/deadlineQueue.ts).
+ */
+export const Expiries = createDeadlineQueue(REGISTRY, 'Expiries', PublicKey32);

@@ -19,7 +19,7 @@ import {
   type Signer,
   type TestChain,
 } from '../testing.js';
-import type { RegistryPolicyJson } from './genesis.js';
+import type { PolicyJson } from './schemas.js';
 import {
   type Evidence,
   registryCalls,
@@ -36,7 +36,7 @@ export interface RegistryTestChainOptions {
   /** Sim PKIs whose roots the chain trusts (besides Intel's). */
   simRoots?: readonly SimPki[];
   /** Fields of the dev policy to replace. */
-  policy?: Partial<RegistryPolicyJson>;
+  policy?: Partial<PolicyJson>;
 }
 
 /** A test chain with the dev genesis, trusting `simRoots`, advanced to block 1 (genesis hash known). */

@@ -1,9 +1,14 @@
 // The registry's wire types shared with the worker (DESIGN.md section 4, step 2). `WorkerInfo` is
 // what a worker's enclave core attests to: its SCALE encoding, hashed, fills the quote's report data.
 // The worker builds it and the chain decodes and re-hashes it, so this file is the one definition
-// both sides compile against; it imports only from src/codec and the dependency-free status lists of
-// src/attestation/types.ts, so the worker never pulls in runtime internals (STYLE.md, "Layout").
+// both sides compile against; it imports only from src/codec, the dependency-free status lists of
+// src/attestation/types.ts and the attestation policy's types, so the worker never pulls in runtime
+// internals (STYLE.md, "Layout").
 
+import type {
+  AttestationPolicy,
+  MeasurementRule as LibraryMeasurementRule,
+} from '../../attestation/policy.js';
 import { IAS_QUOTE_STATUSES, TCB_STATUSES } from '../../attestation/types.js';
 import type { Call } from '../../codec/chain.js';
 import { CodecError } from '../../codec/errors.js';
@@ -255,6 +260,32 @@ export const RegistryPolicyCodec = Struct({
   maxIasReportAgeMs: u64,
 });
 export type RegistryPolicy = CodecType<typeof RegistryPolicyCodec>;
+
+function toLibraryRule(rule: MeasurementRule): LibraryMeasurementRule {
+  // Option fields decode to `undefined`; the library's rules leave unset fields out altogether.
+  const fields = { tee: rule.tag === 'Sgx' ? 'sgx' : 'tdx', ...rule.value };
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, v]) => v !== undefined),
+  ) as unknown as LibraryMeasurementRule;
+}
+
+/**
+ * The attestation library's policy for `policy` (the registry always sets an allowlist and an IAS
+ * age). Declared here, beside the codec, so that the chain and a gatekeeper's TEE judge evidence
+ * under the very same translation (src/attestation/checkEvidence.ts).
+ */
+export function toAttestationPolicy(policy: RegistryPolicy): AttestationPolicy {
+  return {
+    acceptedTcbStatuses: policy.acceptedTcbStatuses,
+    acceptedQuoteStatuses: policy.acceptedQuoteStatuses,
+    ...(policy.advisoryAllowlist === undefined ? {} : { advisoryAllowlist: policy.advisoryAllowlist }),
+    allowDebug: policy.allowDebug,
+    requireSeptVeDisable: policy.requireSeptVeDisable,
+    measurementAllowlist: policy.measurementAllowlist.map(toLibraryRule),
+    // Whole seconds, rounded down: the library ages IAS reports in seconds.
+    maxEvidenceAgeSeconds: Number(policy.maxIasReportAgeMs / 1000n),
+  };
+}
 
 /** The measurement of a registered worker (what the allowlist matched). */
 export const MeasurementCodec = Enum({

@@ -1,19 +1,15 @@
-// Verifies submitted evidence with the attestation library at the block's time, turning every
-// AttestationError into the registry's dispatch error for it. Verification is a pure function of
-// (evidence, roots, time), so the verifiers (which keep parsed chains and collateral) are cached per
-// set of trusted roots across blocks without affecting determinism: a cache hit returns what a
-// cold verification would.
+// Checks submitted evidence with the one evidence check that gatekeepers also run
+// (src/attestation/checkEvidence.ts) at the block's time, turning every AttestationError into the
+// registry's dispatch error for it. The check caches its verifiers per set of trusted roots across
+// blocks without affecting determinism: a cache hit returns what a cold verification would.
 
-import { createDcapVerifier, type DcapVerifier } from '../../attestation/dcap/verifyQuote.js';
+import { type CheckedEvidence, checkEvidence } from '../../attestation/checkEvidence.js';
 import { AttestationError, type AttestationErrorCode } from '../../attestation/errors.js';
-import { verifyIasReport } from '../../attestation/ias/verifyIasReport.js';
-import type { VerifiedEvidence } from '../../attestation/types.js';
-import { concatBytes, toHex } from '../../codec/bytes.js';
-import { blake2b256 } from '../../codec/hash.js';
-import { u32 } from '../../codec/scale.js';
+import { type PolicyRefusalCode, policyRefusalOf } from '../../attestation/policy.js';
 import { fail } from '../support/errors.js';
 import { type RegistryErrorName, RegistryErrors } from './errors.js';
-import type { Evidence } from './types.js';
+import type { ActivePolicy } from './policy.js';
+import { type Evidence, type WorkerInfo, workerInfoReportData } from './types.js';
 
 /** Each library error code maps to one registry error; the Record makes the mapping exhaustive. */
 export const ATTESTATION_ERROR_MAP: Readonly<Record<AttestationErrorCode, RegistryErrorName>> = {
@@ -29,6 +25,7 @@ export const ATTESTATION_ERROR_MAP: Readonly<Record<AttestationErrorCode, Regist
   MalformedPolicy: 'MalformedEvidence',
   UntrustedRoot: 'UntrustedRoot',
   CertificateChainInvalid: 'InvalidEvidence',
+  TcbSigningCertificateInvalid: 'InvalidEvidence',
   CrlInvalid: 'InvalidEvidence',
   PckExtensionInvalid: 'InvalidEvidence',
   TcbInfoInvalid: 'InvalidEvidence',
@@ -40,6 +37,9 @@ export const ATTESTATION_ERROR_MAP: Readonly<Record<AttestationErrorCode, Regist
   QuoteSignatureInvalid: 'InvalidEvidence',
   TdxModuleMismatch: 'InvalidEvidence',
   IasSignatureInvalid: 'InvalidEvidence',
+  TeeMismatch: 'TeeMismatch',
+  ReportDataMismatch: 'ReportDataMismatch',
+  // Never used as such: a policy refusal maps by its reason (POLICY_REFUSAL_MAP below).
   PolicyRejected: 'InvalidEvidence',
   CertificateRevoked: 'CertificateRevoked',
   CertificateExpired: 'CollateralExpired',
@@ -50,56 +50,47 @@ export const ATTESTATION_ERROR_MAP: Readonly<Record<AttestationErrorCode, Regist
   TcbNotSupported: 'TcbNotSupported',
   // A revoked TCB is a status no policy may accept.
   TcbRevoked: 'TcbStatusRefused',
+  // A bug in the verifier: refused, but never passed off as bad evidence (the node counts it).
+  InternalError: 'InternalError',
 };
 
-const MAX_VERIFIERS = 8;
-const verifiers = new Map<string, DcapVerifier>();
-// The policy in force is decoded once per stored value (policy.ts), so its roots array is the same
-// object call after call: looking it up by identity skips hashing the roots for every registration.
-const byRootsArray = new WeakMap<readonly Uint8Array[], DcapVerifier>();
-
-function rootsKey(roots: readonly Uint8Array[]): string {
-  // Length-prefixed, so that moving bytes between roots changes the key.
-  return toHex(blake2b256(concatBytes(...roots.flatMap((der) => [u32.enc(der.length), der]))));
-}
-
-/** The cached DCAP verifier for a set of trusted roots. */
-export function dcapVerifierFor(roots: readonly Uint8Array[]): DcapVerifier {
-  const known = byRootsArray.get(roots);
-  if (known !== undefined) return known;
-  const key = rootsKey(roots);
-  let verifier = verifiers.get(key);
-  if (verifier === undefined) {
-    if (verifiers.size >= MAX_VERIFIERS) verifiers.clear();
-    verifier = createDcapVerifier({ trusted: { roots } });
-    verifiers.set(key, verifier);
-  }
-  byRootsArray.set(roots, verifier);
-  return verifier;
-}
+/** Each policy refusal maps to the registry error of the same name; the Record keeps it exhaustive. */
+export const POLICY_REFUSAL_MAP: Readonly<Record<PolicyRefusalCode, RegistryErrorName>> = {
+  TcbStatusRefused: 'TcbStatusRefused',
+  AdvisoryRefused: 'AdvisoryRefused',
+  DebugRefused: 'DebugRefused',
+  SeptVeDisableRequired: 'SeptVeDisableRequired',
+  MeasurementNotAllowed: 'MeasurementNotAllowed',
+  EvidenceTooOld: 'EvidenceTooOld',
+};
 
 /**
- * Verifies `evidence` against `roots` at `at` (Unix seconds); fails the call with the mapped error.
- * Anything the library throws that is not an AttestationError is, like the DCAP verifier's own
- * safety net, a rejection of the input (MalformedEvidence), never a crash: every node runs the same
- * code on the same bytes, so that outcome is as deterministic as any other.
+ * Checks that `evidence` attests `info` under the policy in force at `at` (Unix seconds): it verifies
+ * to a trusted root, comes from `info.features.tee`, passes the policy and commits to `info`. Fails
+ * the call with the mapped registry error. The check turns anything it throws into an
+ * AttestationError (a bug of the verifier's own into 'InternalError'), so any other exception here
+ * is a bug of the runtime and stops the node loudly.
  */
 export function verifyEvidence(
   evidence: Evidence,
-  roots: readonly Uint8Array[],
+  info: WorkerInfo,
+  active: ActivePolicy,
   at: number,
-): VerifiedEvidence {
+): CheckedEvidence {
   try {
-    if (evidence.tag === 'Dcap') {
-      return dcapVerifierFor(roots).verify(evidence.value.quote, evidence.value.collateral, at);
-    }
-    const { report, signature, signingCert } = evidence.value;
-    return verifyIasReport(
-      { report, signature: Buffer.from(signature).toString('base64'), signingCert },
-      { trusted: { roots }, at },
-    );
+    return checkEvidence({
+      evidence,
+      trustedRoots: active.policy.trustedRoots,
+      policy: active.attestation,
+      at,
+      tee: info.features.tee,
+      reportData: workerInfoReportData(info),
+    });
   } catch (error) {
-    if (error instanceof AttestationError) return fail(RegistryErrors[ATTESTATION_ERROR_MAP[error.code]]);
-    return fail(RegistryErrors.MalformedEvidence);
+    if (!(error instanceof AttestationError)) throw error;
+    const refusal = policyRefusalOf(error);
+    return fail(
+      RegistryErrors[refusal ? POLICY_REFUSAL_MAP[refusal.code] : ATTESTATION_ERROR_MAP[error.code]],
+    );
   }
 }

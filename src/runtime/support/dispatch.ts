@@ -8,6 +8,7 @@ import { type Codec, decodeExact } from '../../codec/scale.js';
 import type { BlockContext } from '../api.js';
 import { DispatchError, type DispatchErrorInfo } from './errors.js';
 import type { Overlay } from './overlay.js';
+import { checkCallWeight, WEIGHT } from './weight.js';
 
 export type OriginKind = 'signed' | 'governance' | 'none';
 
@@ -33,6 +34,8 @@ export interface Dispatcher {
 
 export interface CallDefinition<A> {
   readonly origin: OriginKind;
+  /** Cost in transfer units (weight.ts); the signer of an extrinsic pays `flatFee` per unit. */
+  readonly weight: number;
   decodeArgs(bytes: Uint8Array, what: string): A;
   execute(ctx: RuntimeContext, origin: Origin, args: A): void;
 }
@@ -41,12 +44,34 @@ function decoderOf<A>(codec: Codec<A>): (bytes: Uint8Array, what: string) => A {
   return (bytes, what) => decodeExact(codec, bytes, what);
 }
 
+type SignedExecute<A> = (ctx: RuntimeContext, who: Uint8Array, args: A) => void;
+
+export interface CallOptions {
+  /** Weight in units of weight.ts (`WEIGHT.base + ...`); `WEIGHT.base` (a transfer's) if omitted. */
+  weight?: number;
+}
+
+/**
+ * A call an account signs and pays for. A call that does more than a transfer's work declares its
+ * weight here, beside its definition: `signedCall(Args, { weight: WEIGHT.base + WEIGHT.evidence }, ...)`.
+ */
+export function signedCall<A>(args: Codec<A>, execute: SignedExecute<A>): CallDefinition<A>;
 export function signedCall<A>(
   args: Codec<A>,
-  execute: (ctx: RuntimeContext, who: Uint8Array, args: A) => void,
+  options: CallOptions,
+  execute: SignedExecute<A>,
+): CallDefinition<A>;
+export function signedCall<A>(
+  args: Codec<A>,
+  optionsOrExecute: CallOptions | SignedExecute<A>,
+  maybeExecute?: SignedExecute<A>,
 ): CallDefinition<A> {
+  const options = typeof optionsOrExecute === 'function' ? {} : optionsOrExecute;
+  const execute = typeof optionsOrExecute === 'function' ? optionsOrExecute : maybeExecute;
+  if (!execute) throw new Error('signedCall needs an execute function');
   return {
     origin: 'signed',
+    weight: checkCallWeight(options.weight ?? WEIGHT.base),
     decodeArgs: decoderOf(args),
     execute: (ctx, origin, decoded) => {
       // The dispatcher checked the kind; this narrows it for the type checker.
@@ -60,7 +85,13 @@ export function governanceCall<A>(
   args: Codec<A>,
   execute: (ctx: RuntimeContext, args: A) => void,
 ): CallDefinition<A> {
-  return { origin: 'governance', decodeArgs: decoderOf(args), execute: (ctx, _origin, a) => execute(ctx, a) };
+  // Governance calls run inside `governance.sudo`, whose signer pays that extrinsic's weight.
+  return {
+    origin: 'governance',
+    weight: WEIGHT.base,
+    decodeArgs: decoderOf(args),
+    execute: (ctx, _origin, a) => execute(ctx, a),
+  };
 }
 
 /** A call anybody may submit without signature, fee or nonce: it must defend itself against spam. */
@@ -68,7 +99,12 @@ export function unsignedCall<A>(
   args: Codec<A>,
   execute: (ctx: RuntimeContext, args: A) => void,
 ): CallDefinition<A> {
-  return { origin: 'none', decodeArgs: decoderOf(args), execute: (ctx, _origin, a) => execute(ctx, a) };
+  return {
+    origin: 'none',
+    weight: WEIGHT.base,
+    decodeArgs: decoderOf(args),
+    execute: (ctx, _origin, a) => execute(ctx, a),
+  };
 }
 
 export interface CallTable {

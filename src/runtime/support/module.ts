@@ -1,6 +1,8 @@
-// What a runtime module is (STYLE.md, FRAME anchor): its calls, events, errors, hooks and genesis.
+// What a runtime module is (STYLE.md, FRAME anchor): its calls, events, errors, hooks, genesis and
+// the JSON-RPC methods that read it (as cosmos-sdk modules register their query services).
 // The runtime is the ordered list of modules in src/runtime/modules.ts; order matters for hooks and
 // genesis (system first), and is part of consensus.
+import type { ModuleRpcMethod } from '../api.js';
 import type { CallDefinition, RuntimeContext } from './dispatch.js';
 import type { DispatchErrorInfo } from './errors.js';
 import type { EventType } from './events.js';
@@ -16,6 +18,8 @@ export interface RuntimeModule<Name extends string = string> {
   /** Runs at the end of every block, after its extrinsics. Must not fail. */
   readonly onFinalize?: (ctx: RuntimeContext) => void;
   readonly genesis?: GenesisDefinition<unknown, unknown>;
+  /** Its JSON-RPC methods (`rpc.ts`), which the node mounts: names are `<name>_verbNoun`. */
+  readonly rpc?: readonly ModuleRpcMethod[];
 }
 
 /**

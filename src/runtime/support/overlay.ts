@@ -6,25 +6,16 @@
 import { equalBytes } from '../../codec/bytes.js';
 import type { Event } from '../../codec/chain.js';
 import type { StateChanges, StateReader } from '../api.js';
+import { constantKeyHex, type StateWriter } from './storage.js';
 
-export interface StateWriter extends StateReader {
-  set(key: Uint8Array, value: Uint8Array): void;
-  delete(key: Uint8Array): void;
-}
+// StateWriter is declared beside the storage items that write through it (storage.ts, shareable);
+// named here too because an overlay is what the runtime hands them.
+export type { StateWriter };
 
 type Entry = { key: Uint8Array; value: Uint8Array | null };
 
-// Keys of storage values are the same array on every access; remembering their hex saves a
-// conversion on the hottest reads (parameters, the treasury's neighbours) for one WeakMap probe.
-const constantKeys = new WeakMap<Uint8Array, string>();
-
-/** Marks `key` as never mutated, so its hex may be cached. */
-export function registerConstantKey(key: Uint8Array): void {
-  constantKeys.set(key, Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex'));
-}
-
 export function keyToHex(key: Uint8Array): string {
-  return constantKeys.get(key) ?? Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex');
+  return constantKeyHex(key) ?? Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex');
 }
 
 export class Overlay implements StateWriter {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fromUtf8, toHex } from '../../codec/bytes.js';
+import { CodecError } from '../../codec/errors.js';
 import { Struct, str, u32, u64 } from '../../codec/scale.js';
-import { createMapReader, EMPTY_STATE, Overlay } from './overlay.js';
-import { storageKey, storageMap, storagePrefix, storageValue } from './storage.js';
+import { createMapReader, EMPTY_STATE, keyToHex, Overlay } from './overlay.js';
+import { constantKeyHex, storageKey, storageMap, storagePrefix, storageValue } from './storage.js';
 
 describe('storage keys', () => {
   it('are utf8(module) / utf8(Item) / followed by the SCALE map key', () => {
@@ -48,5 +49,38 @@ describe('storage items', () => {
     assert.equal(map.get(state, 1), undefined);
     assert.deepEqual(map.get(state, 2), { x: 2, y: 2 });
     assert.equal(map.has(state, 2), true);
+  });
+});
+
+describe('storage declarations, as a reader outside the runtime uses them', () => {
+  const Point = Struct({ x: u32, y: u32 });
+
+  it('decode exactly the bytes the runtime wrote, found under the key the declaration gives', () => {
+    const state = new Overlay(EMPTY_STATE);
+    const map = storageMap('m', 'Points', u32, Point);
+    const value = storageValue('m', 'Origin', Point);
+    map.set(state, 7, { x: 1, y: 2 });
+    value.set(state, { x: 0, y: 0 });
+    const written = new Map([...state.changes().values()].map(({ key, value }) => [toHex(key), value]));
+    assert.deepEqual(map.decodeValue(written.get(toHex(map.keyOf(7)))!), { x: 1, y: 2 });
+    assert.deepEqual(value.decodeValue(written.get(toHex(value.key))!), { x: 0, y: 0 });
+    assert.equal(map.name, 'm.Points');
+    assert.equal(value.name, 'm.Origin');
+  });
+
+  it('refuses a value with trailing bytes, naming the item', () => {
+    const map = storageMap('m', 'Points', u32, Point);
+    const bytes = Uint8Array.of(...Point.enc({ x: 1, y: 2 }), 0);
+    assert.throws(
+      () => map.decodeValue(bytes),
+      (error: unknown) => error instanceof CodecError && error.message.includes('m.Points'),
+    );
+  });
+
+  it('remember the hex of a value key for the overlay, and of no other array', () => {
+    const value = storageValue('m', 'Origin', Point);
+    assert.equal(constantKeyHex(value.key), toHex(value.key).slice(2));
+    assert.equal(constantKeyHex(value.key.slice()), undefined);
+    assert.equal(keyToHex(value.key), keyToHex(value.key.slice()));
   });
 });

@@ -9,7 +9,7 @@ const decoded = new WeakMap<Uint8Array, ParametersValue>();
 export function readParameters(state: StateReader): ParametersValue {
   const bytes = state.get(Parameters.key);
   // Genesis always writes them: a state without them is not a Phalanx state at all.
-  if (bytes === undefined) throw new Error('system.Parameters missing from state');
+  if (bytes === undefined) throw new Error(`${Parameters.name} missing from state`);
   let value = decoded.get(bytes);
   if (!value) {
     value = Object.freeze(Parameters.get(state)!);

@@ -4,31 +4,31 @@ import { readParameters } from './parameters.js';
 import { Authorities, BlockHashes, BlockNumber, ChainName, Nonces, Timestamp } from './storage.js';
 import type { Parameters } from './types.js';
 
-export function readNonce(state: StateReader, who: Uint8Array): number {
+export function getNonce(state: StateReader, who: Uint8Array): number {
   return Nonces.get(state, who) ?? 0;
 }
 
-export function readAuthorities(state: StateReader): Uint8Array[] {
+export function getAuthorities(state: StateReader): Uint8Array[] {
   return Authorities.get(state) ?? [];
 }
 
-export function readChainName(state: StateReader): string {
+export function getChainName(state: StateReader): string {
   return ChainName.get(state) ?? '';
 }
 
-export function readBlockNumber(state: StateReader): number {
+export function getBlockNumber(state: StateReader): number {
   return BlockNumber.get(state) ?? 0;
 }
 
-export function readTimestamp(state: StateReader): bigint {
+export function getTimestamp(state: StateReader): bigint {
   return Timestamp.get(state) ?? 0n;
 }
 
 /** Hash of a recent block (within BLOCK_HASH_COUNT of the head), or undefined. */
-export function readBlockHash(state: StateReader, number: number): Uint8Array | undefined {
+export function getBlockHash(state: StateReader, number: number): Uint8Array | undefined {
   return BlockHashes.get(state, number);
 }
 
-export function readSystemParameters(state: StateReader): Parameters {
+export function getParameters(state: StateReader): Parameters {
   return readParameters(state);
 }

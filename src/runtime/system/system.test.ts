@@ -17,15 +17,15 @@ describe('system hooks', () => {
     const context = chain.nextBlockContext();
     chain.executeBlock([]);
     const { queries } = chain.runtime;
-    assert.equal(queries.blockNumber(chain.reader), 1);
-    assert.equal(queries.timestamp(chain.reader), context.timestamp);
-    assert.deepEqual(queries.blockHash(chain.reader, 0), chain.genesisHash);
+    assert.equal(queries.getBlockNumber(chain.reader), 1);
+    assert.equal(queries.getTimestamp(chain.reader), context.timestamp);
+    assert.deepEqual(queries.getBlockHash(chain.reader, 0), chain.genesisHash);
     const second = chain.nextBlockContext();
     chain.executeBlock([]);
-    assert.deepEqual(queries.blockHash(chain.reader, 1), second.parentHash);
-    assert.deepEqual(queries.authorities(chain.reader), [alice]);
-    assert.equal(queries.chainName(chain.reader), 'test');
-    assert.equal(queries.blockNumber(chain.reader), 2);
+    assert.deepEqual(queries.getBlockHash(chain.reader, 1), second.parentHash);
+    assert.deepEqual(queries.getAuthorities(chain.reader), [alice]);
+    assert.equal(queries.getChainName(chain.reader), 'test');
+    assert.equal(queries.getBlockNumber(chain.reader), 2);
   });
 
   it(`keep only the last ${BLOCK_HASH_COUNT} block hashes, deleting one per block`, () => {
@@ -60,7 +60,7 @@ describe('system.remark', () => {
 describe('system.setParameters', () => {
   it('shrinks the extrinsic size limit, after which larger extrinsics are refused', () => {
     const chain = createTestChain();
-    const parameters = chain.runtime.queries.parameters(chain.reader);
+    const parameters = chain.runtime.queries.getParameters(chain.reader);
     chain.applySigned(
       'alice',
       governanceCalls.sudo(systemCalls.setParameters({ ...parameters, maxExtrinsicSize: 1024 })),
@@ -72,7 +72,7 @@ describe('system.setParameters', () => {
 
   it('refuses a zero existential deposit with InvalidParameters', () => {
     const chain = createTestChain();
-    const parameters = chain.runtime.queries.parameters(chain.reader);
+    const parameters = chain.runtime.queries.getParameters(chain.reader);
     const report = chain.applySigned(
       'alice',
       governanceCalls.sudo(systemCalls.setParameters({ ...parameters, existentialDeposit: 0n })),
@@ -81,6 +81,6 @@ describe('system.setParameters', () => {
       ok: false,
       error: { module: 'system', error: 'InvalidParameters', code: 3 },
     });
-    assert.deepEqual(chain.runtime.queries.parameters(chain.reader), parameters);
+    assert.deepEqual(chain.runtime.queries.getParameters(chain.reader), parameters);
   });
 });

@@ -8,7 +8,7 @@ export const SYSTEM = 'system' as const;
 
 /** Chain parameters that governance may change with `system.setParameters`. */
 export const ParametersCodec = Struct({
-  /** Charged to the signer of every included signed extrinsic, paid to the treasury. */
+  /** Fee per unit of weight (a transfer is one unit; support/weight.ts), paid to the treasury. */
   flatFee: Balance,
   /** An account whose total balance falls below it is reaped (its dust goes to the treasury). */
   existentialDeposit: Balance,

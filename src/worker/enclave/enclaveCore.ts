@@ -8,6 +8,7 @@ import { decryptFromX25519 } from '../../codec/encryption.js';
 import { ed25519Sign } from '../../codec/keys.js';
 import { NETWORK_KEY_BOX_INFO } from '../../runtime/gatekeeper/types.js';
 import { type TeeKind, type WorkerInfo, workerInfoReportData } from '../../runtime/registry/types.js';
+import { type Benchmark, createBenchmark } from './createBenchmark.js';
 import { EnclaveError } from './errors.js';
 import type { EvidenceKind, EvidenceProvider } from './evidence/types.js';
 import { loadOrCreateIdentity } from './identity.js';
@@ -21,6 +22,8 @@ export interface EnclaveCoreOptions {
   readonly dataDir: string;
   readonly sealing: SealingProvider;
   readonly evidence: EvidenceProvider;
+  /** Blocks a benchmark run lasts (default BENCHMARK_BLOCKS). */
+  readonly benchmarkBlocks?: number;
 }
 
 export interface Attestation {
@@ -44,6 +47,8 @@ export interface EnclaveCore {
   attest(info: WorkerInfo): Promise<Attestation>;
   /** Opens a box encrypted to the ECDH key with the chain's NETWORK_KEY_BOX_INFO (gatekeeper.provision). */
   decryptFromChain(box: Uint8Array): Uint8Array;
+  /** The benchmark (createBenchmark.ts): run here, measured by verified headers, signed by the identity key. */
+  readonly benchmark: Benchmark;
 }
 
 export async function createEnclaveCore(options: EnclaveCoreOptions): Promise<EnclaveCore> {
@@ -61,6 +66,11 @@ export async function createEnclaveCore(options: EnclaveCoreOptions): Promise<En
   const { signing, ecdh } = identity;
   const pubkey = signing.publicKey.slice();
   const ecdhPubkey = ecdh.publicKey.slice();
+  const benchmark = createBenchmark({
+    pubkey,
+    sign: (message) => ed25519Sign(signing.secretSeed, message),
+    ...(options.benchmarkBlocks === undefined ? {} : { blocks: options.benchmarkBlocks }),
+  });
 
   return {
     pubkey,
@@ -68,6 +78,7 @@ export async function createEnclaveCore(options: EnclaveCoreOptions): Promise<En
     tee: evidence.tee,
     evidenceKind: evidence.kind,
     identityCreated: created,
+    benchmark,
 
     sign(message) {
       return ed25519Sign(signing.secretSeed, message);

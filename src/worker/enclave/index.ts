@@ -1,5 +1,13 @@
 // The enclave core's public surface: what the worker's start-up code and later parts of the core
 // (light client, heartbeats) import. Sim implementations are exported under their `sim` names only.
+
+export {
+  BENCHMARK_BLOCKS,
+  type Benchmark,
+  type BenchmarkReport,
+  createBenchmark,
+  createBenchmarkWorkload,
+} from './createBenchmark.js';
 export {
   type Attestation,
   createEnclaveCore,

@@ -2,26 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { utf8 } from '../../codec/bytes.js';
 import { type Header, hashHeader, listRoot, type SignedHeader, signHeader } from '../../codec/chain.js';
+import { MAX_TIMESTAMP_STEP_MS } from '../../codec/checkHeaderExtendsParent.js';
 import { devKeypair } from '../../codec/devKeys.js';
-import { PublicKey32, Vector } from '../../codec/scale.js';
 import { createMemoryNodeStore, EMPTY_ROOT, proveKey, updateTrie } from '../../codec/trie/index.js';
-import {
-  AUTHORITIES_KEY,
-  chainStorageKey,
-  createLightClient,
-  type LightClient,
-  readGenesisAuthorities,
-} from './lightClient.js';
+import { WorkerStates } from '../../runtime/registry/storage.js';
+import { Authorities } from '../../runtime/system/storage.js';
+import { createLightClient, type LightClient, readGenesisAuthorities } from './lightClient.js';
 
 const alice = devKeypair('alice');
 const mallory = devKeypair('mallory');
-const STATE_KEY = chainStorageKey('registry', 'WorkerStates', new Uint8Array(32).fill(5));
+const STATE_KEY = WorkerStates.keyOf(new Uint8Array(32).fill(5));
 
 /** A tiny chain: a real state trie (authorities + one worker state) and headers signed by alice. */
 function buildChain(length: number) {
   const store = createMemoryNodeStore();
   const genesisState = updateTrie(store, EMPTY_ROOT, [
-    { key: AUTHORITIES_KEY, value: Vector(PublicKey32).enc([alice.publicKey]) },
+    { key: Authorities.key, value: Authorities.valueCodec.enc([alice.publicKey]) },
   ]);
   for (const node of genesisState.nodes) store.put(node.hash, node.bytes);
   const laterState = updateTrie(store, genesisState.root, [{ key: STATE_KEY, value: Uint8Array.of(1) }]);
@@ -53,7 +49,7 @@ function buildChain(length: number) {
 }
 
 function clientFor(chain: ReturnType<typeof buildChain>): LightClient {
-  const { value, proof } = proveKey(chain.store, chain.genesis.stateRoot, AUTHORITIES_KEY);
+  const { value, proof } = proveKey(chain.store, chain.genesis.stateRoot, Authorities.key);
   const authorities = readGenesisAuthorities(chain.genesisHash, chain.genesis, value, proof);
   return createLightClient({ genesisHash: chain.genesisHash, genesisHeader: chain.genesis, authorities });
 }
@@ -82,7 +78,7 @@ describe('light client', () => {
         }),
       { code: 'GenesisMismatch' },
     );
-    const { value, proof } = proveKey(chain.store, chain.genesis.stateRoot, AUTHORITIES_KEY);
+    const { value, proof } = proveKey(chain.store, chain.genesis.stateRoot, Authorities.key);
     assert.throws(
       () => readGenesisAuthorities(chain.genesisHash, { ...chain.genesis, timestamp: 5n }, value, proof),
       {
@@ -93,8 +89,8 @@ describe('light client', () => {
 
   it('refuses an authority set whose genesis proof carries another value', () => {
     const chain = buildChain(1);
-    const { proof } = proveKey(chain.store, chain.genesis.stateRoot, AUTHORITIES_KEY);
-    const forged = Vector(PublicKey32).enc([mallory.publicKey]);
+    const { proof } = proveKey(chain.store, chain.genesis.stateRoot, Authorities.key);
+    const forged = Authorities.valueCodec.enc([mallory.publicKey]);
     assert.throws(() => readGenesisAuthorities(chain.genesisHash, chain.genesis, forged, proof), {
       code: 'InvalidProof',
     });
@@ -144,6 +140,38 @@ describe('light client', () => {
     });
   }
 
+  it('refuses an authority-signed header dated 2^62 ms, which full nodes refuse, and keeps its head', () => {
+    const chain = buildChain(2);
+    const client = clientFor(chain);
+    client.importHeader(chain.blocks[0]!);
+    const before = client.head();
+    const farFuture = resign({ ...chain.blocks[1]!.header, timestamp: 1n << 62n });
+    assert.throws(() => client.importHeader(farFuture), {
+      name: 'LightClientError',
+      code: 'TimestampStepTooLarge',
+    });
+    assert.equal(client.head(), before);
+    // The step bound is the same one full nodes apply: exactly MAX_TIMESTAMP_STEP_MS is a valid step.
+    const parent = before.header;
+    const edge = resign({ ...chain.blocks[1]!.header, timestamp: parent.timestamp + MAX_TIMESTAMP_STEP_MS });
+    client.importHeader(edge);
+    assert.equal(client.head().header.number, 2);
+  });
+
+  it('keeps the step bound on block 1 when the host later undates the genesis header it passed', () => {
+    const chain = buildChain(1);
+    const genesisHeader = { ...chain.genesis };
+    const client = createLightClient({
+      genesisHash: chain.genesisHash,
+      genesisHeader,
+      authorities: [alice.publicKey],
+    });
+    genesisHeader.timestamp = 0n;
+    const farFuture = resign({ ...chain.blocks[0]!.header, timestamp: 1n << 62n });
+    assert.throws(() => client.importHeader(farFuture), { code: 'TimestampStepTooLarge' });
+    client.importHeader(chain.blocks[0]!);
+  });
+
   it('accepts a storage proof against an accepted header and refuses one with a wrong value', () => {
     const chain = buildChain(1);
     const client = clientFor(chain);
@@ -155,7 +183,7 @@ describe('light client', () => {
     });
     assert.throws(() => client.verifyStorage(hash, STATE_KEY, undefined, proof), { code: 'InvalidProof' });
     // Proven absence is an answer too; claiming absence of a present key is not.
-    const absentKey = chainStorageKey('registry', 'WorkerStates', utf8('x'.repeat(32)));
+    const absentKey = WorkerStates.keyOf(utf8('x'.repeat(32)));
     const absent = proveKey(chain.store, chain.stateRoot, absentKey);
     assert.equal(client.verifyStorage(hash, absentKey, undefined, absent.proof), undefined);
     assert.throws(() => client.verifyStorage(new Uint8Array(32), STATE_KEY, value, proof), {

@@ -1,23 +1,26 @@
 // The enclave core's light client (DESIGN.md sections 1 and 2): the host is untrusted, so the core
-// follows the chain itself from a genesis it pins by hash, accepting a header only if an authority
-// signed it and it extends the last accepted one (parent hash, number + 1, a later timestamp). State
+// follows the chain itself from a genesis it pins by hash, accepting a header only if it extends the
+// last accepted one by the chain's one rule, `checkHeaderExtendsParent` (parent hash, number + 1, a
+// timestamp above the parent's and at most MAX_TIMESTAMP_STEP_MS after it, an authority's
+// signature), the same function full nodes apply. It passes no clock: the host's is the only one it
+// could get, and an untrusted clock proves nothing (that function's comment says what follows). State
 // it acts on (its WorkerState, the network key box, the gatekeeper set, ...) is read through Merkle
 // proofs against the state root of a header it accepted. A refused header or proof is a typed
 // LightClientError and leaves the client exactly as it was.
-import { bytesToHex, concatBytes, equalBytes, utf8 } from '../../codec/bytes.js';
-import { type Header, hashHeader, type SignedHeader, verifyHeaderSignature } from '../../codec/chain.js';
+import { bytesToHex, equalBytes } from '../../codec/bytes.js';
+import { type Header, hashHeader, type SignedHeader } from '../../codec/chain.js';
+import { checkHeaderExtendsParent, type HeaderRuleCode } from '../../codec/checkHeaderExtendsParent.js';
 import { PhalanxError } from '../../codec/errors.js';
-import { type Codec, decodeExact, PublicKey32, Vector } from '../../codec/scale.js';
+import { type Codec, decodeExact } from '../../codec/scale.js';
 import { verifyProof } from '../../codec/trie/index.js';
+import type { StorageItem } from '../../runtime/support/storage.js';
+import { Authorities } from '../../runtime/system/storage.js';
 
 export type LightClientErrorCode =
+  /** A header that does not extend the head: the codes of `checkHeaderExtendsParent`. */
+  | HeaderRuleCode
   | 'GenesisMismatch'
   | 'MalformedHeader'
-  | 'WrongNumber'
-  | 'WrongParent'
-  | 'TimestampNotIncreasing'
-  | 'UnknownAuthor'
-  | 'BadSignature'
   | 'UnknownBlock'
   | 'InvalidProof'
   | 'MalformedValue'
@@ -103,23 +106,18 @@ function checkHeaderShape(signed: SignedHeader): void {
     throw new LightClientError('MalformedHeader', 'header or signature has missing or malformed fields');
 }
 
-const SLASH = Uint8Array.of(0x2f);
-
-/**
- * A storage key as the runtime lays it out: `utf8(module) '/' utf8(item) '/'` then the SCALE map key
- * (src/runtime/support/storage.ts). Rebuilt here because the worker may not import runtime internals.
- */
-export function chainStorageKey(
-  module: string,
-  item: string,
-  encodedKey: Uint8Array = new Uint8Array(0),
-): Uint8Array {
-  return concatBytes(utf8(module), SLASH, utf8(item), SLASH, encodedKey);
+// Copy: the host's objects must not be able to change what was verified (a genesis header whose
+// timestamp turns 0 afterwards would lift the step bound on block 1).
+function copyHeader(header: Header): Header {
+  return {
+    ...header,
+    parentHash: header.parentHash.slice(),
+    stateRoot: header.stateRoot.slice(),
+    extrinsicsRoot: header.extrinsicsRoot.slice(),
+    eventsRoot: header.eventsRoot.slice(),
+    author: header.author.slice(),
+  };
 }
-
-/** `system.Authorities`: the block authorities, fixed at genesis. */
-export const AUTHORITIES_KEY = chainStorageKey('system', 'Authorities');
-const AuthoritiesCodec: Codec<Uint8Array[]> = Vector(PublicKey32);
 
 /**
  * The authority set of a chain, proven against its genesis header: the header must hash to the pinned
@@ -139,10 +137,10 @@ export function readGenesisAuthorities(
       `genesis header hashes to 0x${bytesToHex(hash)}, not the pinned 0x${bytesToHex(genesisHash)}`,
     );
   }
-  if (value === undefined || !verifyProof(genesisHeader.stateRoot, AUTHORITIES_KEY, value, proof)) {
-    throw new LightClientError('InvalidProof', 'system.Authorities is not proven in the genesis state');
+  if (value === undefined || !verifyProof(genesisHeader.stateRoot, Authorities.key, value, proof)) {
+    throw new LightClientError('InvalidProof', `${Authorities.name} is not proven in the genesis state`);
   }
-  const authorities = decodeValue(AuthoritiesCodec, value, 'system.Authorities');
+  const authorities = decodeItem(Authorities, value);
   if (authorities.length === 0)
     throw new LightClientError('NoAuthorities', 'the genesis names no authorities');
   return authorities;
@@ -160,6 +158,14 @@ export function decodeValue<T>(codec: Codec<T>, bytes: Uint8Array, what: string)
       { cause },
     );
   }
+}
+
+/**
+ * Decodes a proven value of a runtime storage item (its declaration in the module's storage.ts,
+ * whose key the proof was asked for); a MalformedValue refusal naming the item if it does not decode.
+ */
+export function decodeItem<T>(item: StorageItem<T>, bytes: Uint8Array): T {
+  return decodeValue(item.valueCodec, bytes, item.name);
 }
 
 export function createLightClient(options: LightClientOptions): LightClient {
@@ -181,13 +187,9 @@ export function createLightClient(options: LightClientOptions): LightClient {
   if (authorities.length === 0)
     throw new LightClientError('NoAuthorities', 'the light client needs at least one authority');
 
-  let head: VerifiedHeader = { hash: computed, header: options.genesisHeader };
+  let head: VerifiedHeader = { hash: computed, header: copyHeader(options.genesisHeader) };
   // Insertion-ordered: the oldest entry goes first when the window is full.
   const recent = new Map<string, VerifiedHeader>([[bytesToHex(computed), head]]);
-
-  const refuse = (code: LightClientErrorCode, number: number, message: string): never => {
-    throw new LightClientError(code, `header ${number}: ${message}`, { number });
-  };
 
   return {
     genesisHash,
@@ -197,42 +199,15 @@ export function createLightClient(options: LightClientOptions): LightClient {
     importHeader(signed) {
       checkHeaderShape(signed);
       const { header } = signed;
-      const parent = head.header;
-      if (header.number !== parent.number + 1) {
-        refuse('WrongNumber', header.number, `expected number ${parent.number + 1}`);
+      const refusal = checkHeaderExtendsParent(head, signed, { authorities });
+      if (refusal) {
+        throw new LightClientError(refusal.code, `header ${header.number}: ${refusal.message}`, {
+          number: header.number,
+          ...refusal.details,
+        });
       }
-      if (!equalBytes(header.parentHash, head.hash)) {
-        refuse(
-          'WrongParent',
-          header.number,
-          `parent 0x${bytesToHex(header.parentHash)} is not the accepted head 0x${bytesToHex(head.hash)}`,
-        );
-      }
-      if (header.timestamp <= parent.timestamp) {
-        refuse(
-          'TimestampNotIncreasing',
-          header.number,
-          `timestamp ${header.timestamp} is not above ${parent.timestamp}`,
-        );
-      }
-      if (!authorities.some((key) => equalBytes(key, header.author))) {
-        refuse('UnknownAuthor', header.number, `author 0x${bytesToHex(header.author)} is not an authority`);
-      }
-      if (!verifyHeaderSignature(signed))
-        refuse('BadSignature', header.number, 'the author signature does not verify');
       const hash = hashHeader(header);
-      // Copy: the caller's objects must not be able to change what was verified.
-      head = {
-        hash,
-        header: {
-          ...header,
-          parentHash: header.parentHash.slice(),
-          stateRoot: header.stateRoot.slice(),
-          extrinsicsRoot: header.extrinsicsRoot.slice(),
-          eventsRoot: header.eventsRoot.slice(),
-          author: header.author.slice(),
-        },
-      };
+      head = { hash, header: copyHeader(header) };
       recent.set(bytesToHex(hash), head);
       if (recent.size > retain) recent.delete(recent.keys().next().value as string);
       return hash;

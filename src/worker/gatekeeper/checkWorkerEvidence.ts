@@ -1,66 +1,90 @@
-// A gatekeeper's own re-check of a registration (DESIGN.md section 4, step 5): inside its TEE it does
-// not take the chain's word that the evidence was good. It verifies the quote again with the
-// attestation library against the roots of the chain's policy (read through a proof) at the time of
-// a verified header, and checks that the quote commits to the very WorkerInfo the chain recorded.
-import { createDcapVerifier, type DcapVerifier } from '../../attestation/dcap/verifyQuote.js';
-import { verifyIasReport } from '../../attestation/ias/verifyIasReport.js';
-import type { VerifiedEvidence } from '../../attestation/types.js';
-import { bytesToHex, concatBytes, equalBytes } from '../../codec/bytes.js';
-import { blake2b256 } from '../../codec/hash.js';
-import { type Evidence, type WorkerInfo, workerInfoReportData } from '../../runtime/registry/types.js';
+// A gatekeeper's own judgement of a worker before it hands over a key (DESIGN.md section 4 step 5,
+// section 5): the network key to a Registered worker, or the master key to another gatekeeper. Inside
+// its TEE it takes nothing on the chain's word. From the worker's record as proven at a verified
+// header, the registration evidence seen in verified blocks and the chain's policy in force at that
+// header (also proven), it refuses unless
+// - the record names this chain;
+// - the registration has not expired at the header's time;
+// - the ECDH key is one a key can safely be boxed to (src/codec/keys.ts, isValidX25519PublicKey);
+// - the evidence passes the one evidence check the chain also runs (src/attestation/checkEvidence.ts):
+//   trusted root, TEE, the whole current policy (debug, measurement allowlist, TCB status and
+//   advisories, IAS age) at the header's time, and report data committing to the recorded WorkerInfo.
+// So a build or TCB level that governance revokes gets no key from the moment the gatekeeper sees the
+// new policy, even from a worker that registered before.
+import { type CheckedEvidence, checkEvidence } from '../../attestation/checkEvidence.js';
+import { AttestationError } from '../../attestation/errors.js';
+import type { AttestationPolicy } from '../../attestation/policy.js';
+import { policyRefusalOf } from '../../attestation/policy.js';
+import { bytesToHex, equalBytes } from '../../codec/bytes.js';
+import { isValidX25519PublicKey } from '../../codec/keys.js';
+import {
+  type Evidence,
+  type RegistryPolicy,
+  toAttestationPolicy,
+  type WorkerRecord,
+  workerInfoReportData,
+} from '../../runtime/registry/types.js';
 import { WorkerError } from '../host/errors.js';
 
-export interface EvidenceCheck {
-  readonly info: WorkerInfo;
+export interface WorkerEvidenceCheck {
+  /** `registry.Workers` of the worker, as proven at the header the check is made at. */
+  readonly record: WorkerRecord;
+  /** The evidence of the registration that wrote `record.info`, from a verified block. */
   readonly evidence: Evidence;
-  /** DER roots from the chain's `registry.Policy`. */
-  readonly trustedRoots: readonly Uint8Array[];
+  /** `registry.Policy` as proven at that header: the policy in force, not the one it registered under. */
+  readonly policy: RegistryPolicy;
   readonly genesisHash: Uint8Array;
   /** Chain time (ms) of the verified header the check is made at. */
   readonly atMs: bigint;
 }
 
-function reject(message: string, cause?: unknown): never {
-  throw new WorkerError('EvidenceRejected', message, {}, cause === undefined ? undefined : { cause });
+/**
+ * `reason` in the error's details: 'WrongGenesis', 'RegistrationExpired', 'InvalidEcdhKey', or the
+ * AttestationError's code (for a policy refusal, the refusal's code, e.g. 'DebugRefused').
+ */
+function reject(reason: string, message: string, cause?: unknown): never {
+  throw new WorkerError('EvidenceRejected', message, { reason }, cause === undefined ? undefined : { cause });
 }
 
-/** Keeps parsed roots and collateral between checks; the verifier is pure, so caching changes no verdict. */
-export function createEvidenceChecker(): (check: EvidenceCheck) => VerifiedEvidence {
-  const verifiers = new Map<string, DcapVerifier>();
-  const verifierFor = (roots: readonly Uint8Array[]): DcapVerifier => {
-    const key = bytesToHex(blake2b256(concatBytes(...roots.map((der) => concatBytes(blake2b256(der))))));
-    let verifier = verifiers.get(key);
-    if (!verifier) {
-      if (verifiers.size >= 4) verifiers.clear();
-      verifier = createDcapVerifier({ trusted: { roots } });
-      verifiers.set(key, verifier);
-    }
-    return verifier;
-  };
+// The policy is decoded once per tick; translating it once per decoded object spares each worker.
+const translated = new WeakMap<RegistryPolicy, AttestationPolicy>();
 
-  return ({ info, evidence, trustedRoots, genesisHash, atMs }) => {
-    if (!equalBytes(info.genesisHash, genesisHash)) reject('WorkerInfo names another chain');
-    const at = Number(atMs / 1000n);
-    let verified: VerifiedEvidence;
-    try {
-      verified =
-        evidence.tag === 'Dcap'
-          ? verifierFor(trustedRoots).verify(evidence.value.quote, evidence.value.collateral, at)
-          : verifyIasReport(
-              {
-                report: evidence.value.report,
-                signature: Buffer.from(evidence.value.signature).toString('base64'),
-                signingCert: evidence.value.signingCert,
-              },
-              { trusted: { roots: trustedRoots }, at },
-            );
-    } catch (cause) {
-      reject(`evidence does not verify: ${(cause as Error).message}`, cause);
-    }
-    if (verified.tee !== info.features.tee)
-      reject(`evidence is ${verified.tee}, WorkerInfo says ${info.features.tee}`);
-    if (!equalBytes(verified.reportData, workerInfoReportData(info)))
-      reject('the quote’s report data does not commit to the WorkerInfo');
-    return verified;
-  };
+function attestationPolicyOf(policy: RegistryPolicy): AttestationPolicy {
+  let known = translated.get(policy);
+  if (known === undefined) {
+    known = toAttestationPolicy(policy);
+    translated.set(policy, known);
+  }
+  return known;
+}
+
+/** Throws WorkerError('EvidenceRejected', …, { reason }) unless the worker may be given a key now. */
+export function checkWorkerEvidence(check: WorkerEvidenceCheck): CheckedEvidence {
+  const { record, evidence, policy, atMs } = check;
+  const { info } = record;
+  if (!equalBytes(info.genesisHash, check.genesisHash))
+    reject('WrongGenesis', 'WorkerInfo names another chain');
+  if (atMs >= record.attestation.expiresAt) {
+    reject(
+      'RegistrationExpired',
+      `the registration expired at ${record.attestation.expiresAt} ms, before the header's ${atMs} ms`,
+    );
+  }
+  if (!isValidX25519PublicKey(info.ecdhPubkey)) {
+    reject('InvalidEcdhKey', `ECDH key 0x${bytesToHex(info.ecdhPubkey)} is small-order or non-canonical`);
+  }
+  try {
+    return checkEvidence({
+      evidence,
+      trustedRoots: policy.trustedRoots,
+      policy: attestationPolicyOf(policy),
+      at: Number(atMs / 1000n),
+      tee: info.features.tee,
+      reportData: workerInfoReportData(info),
+    });
+  } catch (error) {
+    if (!(error instanceof AttestationError)) throw error;
+    const reason = policyRefusalOf(error)?.code ?? error.code;
+    return reject(reason, `evidence refused (${reason}): ${error.message}`, error);
+  }
 }

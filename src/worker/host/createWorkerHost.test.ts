@@ -12,6 +12,7 @@ import { createHttpClient } from '../../client/createHttpClient.js';
 import { getAccount } from '../../client/getAccount.js';
 import { getBlockHash } from '../../client/getBlockHash.js';
 import { getEvents } from '../../client/getEvents.js';
+import { getHeader } from '../../client/getHeader.js';
 import { submitExtrinsic } from '../../client/submitExtrinsic.js';
 import type { RpcClient } from '../../client/types.js';
 import { encodeAddress } from '../../codec/address.js';
@@ -26,13 +27,13 @@ import {
   DEV_ATTESTATION_VALIDITY_MS,
 } from '../../runtime/genesis/createDevGenesisConfig.js';
 import { governanceCalls } from '../../runtime/governance/types.js';
+import { WorkerStates } from '../../runtime/registry/storage.js';
 import { createEnclaveCore } from '../enclave/enclaveCore.js';
 import { createSimEvidenceProvider } from '../enclave/evidence/createSimEvidenceProvider.js';
 import { createSimSealingProvider } from '../enclave/sealing/createSimSealingProvider.js';
 import { createGatekeeperCore } from '../gatekeeper/createGatekeeperCore.js';
 import { createGatekeeperRole, type GatekeeperRole } from '../gatekeeper/createGatekeeperRole.js';
 import { sleep } from './backoff.js';
-import { workerStateKey } from './chainKeys.js';
 import { createSimCollateralSource } from './collateralSource.js';
 import { createWorkerHost, type WorkerHost, type WorkerStatus } from './createWorkerHost.js';
 import { pinGenesis } from './pinGenesis.js';
@@ -53,14 +54,26 @@ interface TestNode {
   close(): Promise<void>;
 }
 
-async function startNode(dataDir = fresh('node'), port = 0): Promise<TestNode> {
+/** The test genesis with registrations valid for `validityMs` (the dev genesis says a day). */
+function genesisWithValidity(validityMs: number) {
+  return {
+    ...genesis,
+    registry: { policy: { ...genesis.registry.policy, attestationValidityMs: String(validityMs) } },
+  };
+}
+
+async function startNode(
+  dataDir = fresh('node'),
+  port = 0,
+  options: { genesis?: object; blockIntervalMs?: number } = {},
+): Promise<TestNode> {
   // Manual clock: one second per reading, so block timestamps increase without the wall clock.
   let now = GENESIS_TIME;
   const node = createNode({
     dataDir,
-    genesis,
+    genesis: options.genesis ?? genesis,
     role: { kind: 'solo', authoritySeed: devKeypair('alice').secretSeed },
-    blockIntervalMs: 40,
+    blockIntervalMs: options.blockIntervalMs ?? 40,
     clock: () => {
       now += 1000;
       return now;
@@ -179,6 +192,56 @@ async function countRegistryEvents(url: string, worker: Uint8Array): Promise<num
   }
   return count;
 }
+
+interface WorkerEvent {
+  number: number;
+  timestamp: bigint;
+  phase: number | null;
+  name: string;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * Every registry event naming `worker`, with its block's number and timestamp, from block 1 on, read
+ * up to the head again at each call (only the blocks not read before), until `until` holds of them
+ * or `timeoutMs` passes; then the events so far.
+ */
+async function workerHistory(
+  url: string,
+  worker: Uint8Array,
+  until: (events: readonly WorkerEvent[]) => boolean = () => true,
+  timeoutMs = 60_000,
+): Promise<WorkerEvent[]> {
+  const client = createHttpClient(url);
+  const hex = toHex(worker);
+  const out: WorkerEvent[] = [];
+  const deadline = Date.now() + timeoutMs;
+  let next = 1;
+  try {
+    for (;;) {
+      for (let hash = await getBlockHash(client, next); hash; hash = await getBlockHash(client, next)) {
+        const events = (await getEvents(client, hash))?.events ?? [];
+        const mine = events.filter((e) => e.module === 'registry' && e.fields.worker === hex);
+        if (mine.length > 0) {
+          const timestamp = (await getHeader(client, hash))!.signed.header.timestamp;
+          for (const e of mine) {
+            out.push({ number: next, timestamp, phase: e.phase ?? null, name: e.name, fields: e.fields });
+          }
+        }
+        next += 1;
+      }
+      if (until(out) || Date.now() > deadline) return out;
+      await sleep(100);
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+const isAttestation = (e: WorkerEvent) => e.name === 'WorkerRegistered' || e.name === 'WorkerReattested';
+const isExpiry = (e: WorkerEvent) => e.name === 'WorkerStateChanged' && e.fields.to === 'Expired';
+const showEvents = (events: readonly WorkerEvent[]) =>
+  JSON.stringify(events, (_, v) => (typeof v === 'bigint' ? `${v}` : v));
 
 async function sudo(url: string, call: Call): Promise<void> {
   const client = createHttpClient(url);
@@ -312,6 +375,105 @@ describe('worker host', { concurrency: false }, () => {
     }
   });
 
+  it('re-attests a short registration a quarter of its validity before expiry, and never lapses', {
+    timeout: 120_000,
+  }, async () => {
+    // 40 s of chain time at a second per block, a block every 200 ms: the worker renews with ~10 s
+    // (ten blocks, two seconds) to spare, which a loaded machine's slow ticks still meet.
+    const chain = await startNode(fresh('node'), 0, {
+      genesis: genesisWithValidity(40_000),
+      blockIntervalMs: 200,
+    });
+    const worker = await startWorker({
+      url: chain.url,
+      dataDir: fresh('worker'),
+      machineDir: fresh('machine'),
+      operator: 'bob',
+    });
+    try {
+      const history = await workerHistory(
+        chain.url,
+        worker.host.pubkey,
+        (events) => events.filter(isAttestation).length >= 3,
+      );
+      const attested = history.filter(isAttestation);
+      assert.ok(attested.length >= 3, showEvents(history));
+      for (let i = 1; i < attested.length; i++) {
+        const previousExpiry = BigInt(attested[i - 1]!.fields.expiresAt as string);
+        assert.ok(attested[i]!.timestamp < previousExpiry, 'renewed before the previous expiry');
+        assert.ok(previousExpiry - attested[i]!.timestamp <= 40_000n / 2n, 'not renewed at once');
+      }
+      assert.deepEqual(history.filter(isExpiry), [], showEvents(history));
+    } finally {
+      await worker.stop();
+      await chain.close();
+    }
+  });
+
+  it('a worker that stops re-attesting is marked Expired within a slot of its expiry, by the chain alone', {
+    timeout: 120_000,
+  }, async () => {
+    const chain = await startNode(fresh('node'), 0, {
+      genesis: genesisWithValidity(10_000),
+      blockIntervalMs: 200,
+    });
+    const worker = await startWorker({
+      url: chain.url,
+      dataDir: fresh('worker'),
+      machineDir: fresh('machine'),
+      operator: 'bob',
+    });
+    await waitForStatus(worker.host, (s) => s.state === 'Registered');
+    await worker.stop();
+    try {
+      const history = await workerHistory(chain.url, worker.host.pubkey, (events) => events.some(isExpiry));
+      const expired = history.find(isExpiry);
+      assert.ok(expired, `marked Expired: ${showEvents(history)}`);
+      // The last attestation's expiry: the hook marked it at the first block past its slot boundary.
+      const last = history.filter(isAttestation).at(-1)!;
+      const expiresAt = BigInt(last.fields.expiresAt as string);
+      assert.ok(expired.timestamp >= expiresAt, 'not before its expiry');
+      assert.ok(expired.timestamp - expiresAt <= 6000n + 2000n, 'within a slot (and a block) of it');
+      assert.equal(expired.phase, null, 'by the block hook, not by a transaction');
+    } finally {
+      await chain.close();
+    }
+  });
+
+  it('benchmarks in its enclave core and submits the score signed by its identity key, which the chain accepts', {
+    timeout: 120_000,
+  }, async () => {
+    // A gatekeeper provisions itself: the benchmark comes once a worker is Provisioned.
+    const chain = await startNode(fresh('node'), 0, { blockIntervalMs: 200 });
+    const worker = await startWorker({
+      url: chain.url,
+      dataDir: fresh('gatekeeper'),
+      machineDir: fresh('machine'),
+      operator: 'charlie',
+      gatekeeper: true,
+    });
+    try {
+      await waitForStatus(worker.host, (s) => s.state === 'Registered');
+      await sudo(chain.url, gatekeeperCalls.addGatekeeper(worker.host.pubkey));
+      await waitForStatus(worker.host, (s) => s.benchmarksSubmitted >= 1);
+      const history = await workerHistory(chain.url, worker.host.pubkey, (events) =>
+        events.some((e) => e.name === 'BenchmarkReported'),
+      );
+      const reported = history.find((e) => e.name === 'BenchmarkReported');
+      // The chain checked the identity key's signature over (genesis, worker, score, block): the
+      // event is its acceptance.
+      assert.ok(reported, 'registry.BenchmarkReported');
+      assert.ok((reported.fields.score as number) > 0);
+      assert.ok((reported.fields.blockNumber as number) < reported.number);
+      // One report for this attestation: later ticks see it on chain and do not run again.
+      const later = await waitForStatus(worker.host, (s) => (s.headNumber ?? 0) >= reported!.number + 15);
+      assert.equal(later.benchmarksSubmitted, 1);
+    } finally {
+      await worker.stop();
+      await chain.close();
+    }
+  });
+
   it('refuses a state the node lies about (a proof that does not match) and stays as it was', async () => {
     const chain = await startNode();
     const dataDir = fresh('worker');
@@ -321,7 +483,7 @@ describe('worker host', { concurrency: false }, () => {
     await honest.stop();
     // A host that rewrites the worker's state to Provisioned (byte 1) in every storage answer.
     const inner = createHttpClient(chain.url);
-    const stateKey = toHex(workerStateKey(honest.host.pubkey));
+    const stateKey = toHex(WorkerStates.keyOf(honest.host.pubkey));
     const lying: RpcClient = {
       url: inner.url,
       close: () => inner.close(),

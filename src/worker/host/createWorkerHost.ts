@@ -8,20 +8,18 @@ import type { RpcClient } from '../../client/types.js';
 import { bytesToHex, equalBytes } from '../../codec/bytes.js';
 import { blake2b256 } from '../../codec/hash.js';
 import type { Keypair } from '../../codec/keys.js';
-import { EncryptedKeyCodec } from '../../runtime/gatekeeper/types.js';
+import { EncryptedKeys } from '../../runtime/gatekeeper/storage.js';
+import { Benchmarks, WorkerStates, Workers } from '../../runtime/registry/storage.js';
 import {
   type Evidence,
   registryCalls,
   type TeeKind,
   WORKER_INFO_VERSION,
   type WorkerInfo,
-  type WorkerRecord,
-  WorkerRecordCodec,
   type WorkerState,
-  WorkerStateCodec,
 } from '../../runtime/registry/types.js';
 import type { EnclaveCore } from '../enclave/enclaveCore.js';
-import { decodeValue, type LightClient } from '../enclave/lightClient.js';
+import { decodeItem, type LightClient } from '../enclave/lightClient.js';
 import {
   type BackoffPolicy,
   backoffDelay,
@@ -29,11 +27,13 @@ import {
   sleep as realSleep,
   type Sleep,
 } from './backoff.js';
-import { networkKeyBoxKey, workerRecordKey, workerStateKey } from './chainKeys.js';
 import type { CollateralSource } from './collateralSource.js';
+import { createBenchmarkTask, type ProvenWorker } from './createBenchmarkTask.js';
+import { createSubmissionTracker } from './createSubmissionTracker.js';
 import { createSubmitter, type Submitter } from './createSubmitter.js';
 import { WorkerError } from './errors.js';
 import { bootstrapLightClient, readProven, syncLightClient, type VerifiedBlock } from './followChain.js';
+import { registrationReason } from './registrationReason.js';
 
 /** What a role (the gatekeeper) gets each tick: the verified chain and a way to submit. */
 export interface RoleContext {
@@ -68,9 +68,12 @@ export interface WorkerHostOptions {
   readonly logger?: Logger;
   /** Pause between ticks when all is well. Default 1000 ms. */
   readonly pollIntervalMs?: number;
-  /** Re-attest when the registration expires within this much chain time. Default 10 minutes. */
+  /**
+   * Re-attest when the registration expires within this much chain time. Default: a quarter of the
+   * registration's validity, at least a few blocks (registrationReason.ts, `reattestMargin`).
+   */
   readonly reattestMarginMs?: number;
-  /** A submitted registration not seen in this many blocks is given up and retried. Default 20. */
+  /** A submitted registration or benchmark report not seen in this many blocks is given up and retried. Default 20. */
   readonly registrationTimeoutBlocks?: number;
   readonly backoff?: BackoffPolicy;
   /** Most blocks imported per tick while catching up (default 2000); the worker acts only once caught up. */
@@ -79,6 +82,8 @@ export interface WorkerHostOptions {
   readonly random?: () => number;
   /** Wall clock (ms), for collateral freshness and nonce bookkeeping only; the chain's time comes from headers. */
   readonly now?: () => number;
+  /** Monotonic clock (ms) that bounds the benchmark's slices of work between ticks; never the score. */
+  readonly monotonic?: () => number;
 }
 
 export type HostWorkerState = WorkerState | 'Unregistered';
@@ -90,6 +95,8 @@ export interface WorkerStatus {
   readonly headNumber: number | undefined;
   /** Registrations (first or re-attestation) this host submitted since it started. */
   readonly registrationsSubmitted: number;
+  /** Benchmark reports this host submitted since it started. */
+  readonly benchmarksSubmitted: number;
   readonly holdsNetworkKey: boolean;
   /** BLAKE2b-256 of the network key, to compare without handing the key out. */
   readonly networkKeyFingerprint: Uint8Array | undefined;
@@ -109,18 +116,13 @@ export interface WorkerHost {
   onStatus(listener: (status: WorkerStatus) => void): () => void;
 }
 
-interface PendingRegistration {
-  readonly hash: Uint8Array;
-  readonly submittedAt: number;
-}
-
 export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
   const { client, core, operator, collateral, genesisHash } = options;
   const pubkeyHex = bytesToHex(core.pubkey);
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ worker: pubkeyHex });
   const roles = options.roles ?? [];
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
-  const marginMs = BigInt(options.reattestMarginMs ?? 10 * 60_000);
+  const marginMs = options.reattestMarginMs === undefined ? undefined : BigInt(options.reattestMarginMs);
   const timeoutBlocks = options.registrationTimeoutBlocks ?? 20;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const sleep = options.sleep ?? realSleep;
@@ -129,14 +131,22 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
   const cores = options.cores ?? 1;
   const syncBatch = options.syncBatchBlocks ?? 2000;
   const tee: TeeKind = core.tee;
-  const submitter = createSubmitter({ client, operator, genesisHash, now });
+  const submitter = createSubmitter({ client, operator, genesisHash });
+  const registration = createSubmissionTracker({ timeoutBlocks });
+  const benchmarkTask = createBenchmarkTask({
+    core,
+    submitter,
+    logger,
+    timeoutBlocks,
+    ...(options.monotonic === undefined ? {} : { monotonic: options.monotonic }),
+  });
 
   let lightClient: LightClient | undefined;
   let state: HostWorkerState | undefined;
-  let pending: PendingRegistration | undefined;
-  let registrationFailures = 0;
-  let nextRegistrationAt = 0;
   let registrationsSubmitted = 0;
+  // The chain's block interval as last seen in verified headers: the re-attestation margin's floor.
+  let lastBlockTimestamp: bigint | undefined;
+  let blockIntervalMs = 0n;
   let networkKey: Uint8Array | undefined;
   let networkKeyFingerprint: Uint8Array | undefined;
   let catchingUp = false;
@@ -149,6 +159,7 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     state,
     headNumber: lightClient?.head().header.number,
     registrationsSubmitted,
+    benchmarksSubmitted: benchmarkTask.submitted(),
     holdsNetworkKey: networkKey !== undefined,
     networkKeyFingerprint,
     failures,
@@ -156,49 +167,28 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
   });
 
   const onBlock = (block: VerifiedBlock): void => {
-    if (pending) {
-      const receipt = block.receipts.find((r) => equalBytes(r.hash, pending!.hash));
-      if (receipt) {
-        if (receipt.outcome?.ok === false) {
-          const { module, error } = receipt.outcome.error;
-          registrationFailed(block.header.number, `${module}.${error}`);
-        } else {
-          logger.info({ block: block.header.number }, 'registration included');
-          registrationFailures = 0;
-        }
-        pending = undefined;
-      } else if (block.header.number - pending.submittedAt > timeoutBlocks) {
-        registrationFailed(block.header.number, 'not included in time');
-        pending = undefined;
-      }
+    const { timestamp } = block.header;
+    if (lastBlockTimestamp !== undefined && timestamp > lastBlockTimestamp) {
+      blockIntervalMs = timestamp - lastBlockTimestamp;
     }
+    lastBlockTimestamp = timestamp;
+    const outcome = registration.onBlock(block);
+    if (outcome?.kind === 'included') logger.info({ block: outcome.block }, 'registration included');
+    else if (outcome?.kind === 'failed') {
+      logger.error({ reason: outcome.reason, retryAtBlock: outcome.retryAtBlock }, 'registration failed');
+    }
+    benchmarkTask.onBlock(block);
     for (const role of roles) role.onBlock?.(block);
   };
 
-  const registrationFailed = (number: number, reason: string): void => {
-    registrationFailures++;
-    // Back off in blocks: a registration the chain refuses (policy, measurement) should not be
-    // resubmitted every block, but one refused for a transient reason should be retried soon.
-    const waitBlocks = Math.min(2 ** registrationFailures, 64);
-    nextRegistrationAt = number + waitBlocks;
-    logger.error({ reason, retryAtBlock: nextRegistrationAt }, 'registration failed');
-  };
-
-  const readOwnState = async (
-    client_: RpcClient,
-    lc: LightClient,
-  ): Promise<{ state: WorkerState | undefined; record: WorkerRecord | undefined }> => {
-    const stateBytes = await readProven(client_, lc, workerStateKey(core.pubkey));
-    const recordBytes = await readProven(client_, lc, workerRecordKey(core.pubkey));
+  const readOwnState = async (client_: RpcClient, lc: LightClient): Promise<ProvenWorker> => {
+    const stateBytes = await readProven(client_, lc, WorkerStates.keyOf(core.pubkey));
+    const recordBytes = await readProven(client_, lc, Workers.keyOf(core.pubkey));
+    const benchmarkBytes = await readProven(client_, lc, Benchmarks.keyOf(core.pubkey));
     return {
-      state:
-        stateBytes === undefined
-          ? undefined
-          : decodeValue(WorkerStateCodec, stateBytes, 'registry.WorkerStates'),
-      record:
-        recordBytes === undefined
-          ? undefined
-          : decodeValue(WorkerRecordCodec, recordBytes, 'registry.Workers'),
+      state: stateBytes === undefined ? undefined : decodeItem(WorkerStates, stateBytes),
+      record: recordBytes === undefined ? undefined : decodeItem(Workers, recordBytes),
+      benchmark: benchmarkBytes === undefined ? undefined : decodeItem(Benchmarks, benchmarkBytes),
     };
   };
 
@@ -218,7 +208,7 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     const evidenceCollateral = await collateral.collateralFor(quote, tee, now());
     const evidence: Evidence = { tag: 'Dcap', value: { quote, collateral: evidenceCollateral } };
     const hash = await submitter.submit(registryCalls.registerWorker(info, evidence));
-    pending = { hash, submittedAt: head.header.number };
+    registration.submitted(hash, head.header.number);
     registrationsSubmitted++;
     logger.info(
       { reason, recentBlock: head.header.number, extrinsic: bytesToHex(hash) },
@@ -250,16 +240,11 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
         `worker ${pubkeyHex} is bound to operator 0x${bytesToHex(own.record.info.operator)}`,
       );
     }
-    const expiresAt = own.record?.attestation.expiresAt;
-    const reason =
-      own.state === undefined
-        ? 'not registered'
-        : own.state === 'Expired'
-          ? 'registration expired'
-          : expiresAt !== undefined && expiresAt - head.header.timestamp <= marginMs
-            ? 're-attesting before expiry'
-            : undefined;
-    if (reason && !pending && head.header.number >= nextRegistrationAt) {
+    const reason = registrationReason(own.state, own.record, head.header, {
+      blockIntervalMs,
+      ...(marginMs === undefined ? {} : { marginMs }),
+    });
+    if (reason && registration.mayAct(head.header.number)) {
       if (head.header.number < 1) {
         logger.debug('waiting for the first block before registering');
       } else {
@@ -268,16 +253,18 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     }
 
     if (own.state === 'Provisioned' && networkKey === undefined) {
-      const stored = await readProven(client, lc, networkKeyBoxKey(core.pubkey));
+      const stored = await readProven(client, lc, EncryptedKeys.keyOf(core.pubkey));
       if (stored === undefined) {
         logger.warn('provisioned, but no network key box on chain yet');
       } else {
-        const box = decodeValue(EncryptedKeyCodec, stored, 'gatekeeper.EncryptedKeys');
+        const box = decodeItem(EncryptedKeys, stored);
         networkKey = core.decryptFromChain(box.encryptedKey);
         networkKeyFingerprint = blake2b256(networkKey);
         logger.info({ fingerprint: bytesToHex(networkKeyFingerprint) }, 'holds the network key');
       }
     }
+
+    await benchmarkTask.onTick(head, lc.genesisHash, own);
 
     const context: RoleContext = {
       client,
@@ -333,7 +320,10 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
         }
         notify();
         if (signal.aborted) break;
-        await sleep(delay, signal);
+        // A benchmark run takes the time between healthy ticks; a failing tick's back-off is slept.
+        if (failures === 0 && delay > 0 && benchmarkTask.running())
+          await benchmarkTask.workFor(delay, signal);
+        else await sleep(delay, signal);
       }
       logger.info('worker host stopped');
     },

@@ -11,8 +11,8 @@ import type { RpcClient } from '../../client/types.js';
 import { bytesToHex, equalBytes } from '../../codec/bytes.js';
 import { listRoot } from '../../codec/chain.js';
 import type { OutcomeJson } from '../../codec/rpcWire.js';
+import { Authorities } from '../../runtime/system/storage.js';
 import {
-  AUTHORITIES_KEY,
   createLightClient,
   type LightClient,
   readGenesisAuthorities,
@@ -40,7 +40,7 @@ export async function bootstrapLightClient(client: RpcClient, genesisHash: Uint8
       `the node at ${client.url} does not know genesis 0x${bytesToHex(genesisHash)}`,
     );
   }
-  const storage = await getStorage(client, AUTHORITIES_KEY, genesisHash);
+  const storage = await getStorage(client, Authorities.key, genesisHash);
   if (!storage) throw badAnswer('the node gave no proof of the genesis authorities');
   const authorities = readGenesisAuthorities(genesisHash, header.signed.header, storage.value, storage.proof);
   return createLightClient({ genesisHash, genesisHeader: header.signed.header, authorities });

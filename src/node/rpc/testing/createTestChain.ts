@@ -94,6 +94,17 @@ export function createTestChain(chainName = 'test'): TestChain {
       pool.push(extrinsic);
       return hashExtrinsic(extrinsic);
     },
+    nextNonce(account, accountNonce) {
+      const queued = new Set(
+        pool
+          .map((bytes) => ExtrinsicCodec.dec(bytes).signature)
+          .filter((signature) => signature !== undefined && equalBytes(signature.signer, account))
+          .map((signature) => signature!.nonce),
+      );
+      let next = accountNonce;
+      while (queued.has(next)) next++;
+      return next;
+    },
     listenerCount: () => listeners.size,
     subscribeNewHeads(listener) {
       listeners.add(listener);

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Evidence, WorkerInfo } from '../../runtime/registry/types.js';
+import { createRegistrationBook, type Registration } from './createRegistrationBook.js';
+
+/** A registration told apart by its core count (the book never looks inside). */
+function registration(cores: number): Registration {
+  const info: WorkerInfo = {
+    version: 1,
+    pubkey: new Uint8Array(32),
+    ecdhPubkey: new Uint8Array(32),
+    genesisHash: new Uint8Array(32),
+    operator: new Uint8Array(32),
+    features: { cores, tee: 'sgx' },
+    recentBlock: { number: 0, hash: new Uint8Array(32) },
+  };
+  const evidence: Evidence = {
+    tag: 'Ias',
+    value: { report: new Uint8Array(0), signature: new Uint8Array(0), signingCert: new Uint8Array(0) },
+  };
+  return { info, evidence };
+}
+
+const cores = (r: Registration | undefined) => r?.info.features.cores;
+
+describe('createRegistrationBook', () => {
+  it('keeps the newest registration per worker, pending until it is seen provisioned', () => {
+    const book = createRegistrationBook();
+    book.record('a', registration(1));
+    book.record('a', registration(2));
+    assert.equal(cores(book.get('a')), 2);
+    assert.equal(book.pending, 1);
+    book.provisioned('a');
+    assert.equal(cores(book.get('a')), 2);
+    assert.equal(book.pending, 0);
+    assert.equal(book.size, 1);
+    // Registering again (e.g. a new ECDH key) makes it pending again.
+    book.record('a', registration(3));
+    assert.equal(book.pending, 1);
+    assert.equal(book.size, 1);
+  });
+
+  it('keeps only the newest provisioned workers, and forgets an expired one outright', () => {
+    const book = createRegistrationBook({ maxProvisioned: 2 });
+    for (const worker of ['a', 'b', 'c']) {
+      book.record(worker, registration(1));
+      book.provisioned(worker);
+    }
+    assert.equal(book.get('a'), undefined);
+    assert.equal(cores(book.get('b')), 1);
+    assert.equal(cores(book.get('c')), 1);
+    book.record('d', registration(1));
+    book.forget('d');
+    book.forget('b');
+    assert.equal(book.get('d'), undefined);
+    assert.equal(book.get('b'), undefined);
+    assert.equal(book.size, 1);
+  });
+
+  it('stays within its caps however many workers register, dropping the oldest pending first', () => {
+    const book = createRegistrationBook({ maxPending: 10, maxProvisioned: 5 });
+    const dropped: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const evicted = book.record(`w${i}`, registration(i));
+      if (evicted !== undefined) dropped.push(evicted);
+      // Every third worker gets provisioned; the rest stay pending (refused, or never served).
+      if (i % 3 === 0) book.provisioned(`w${i}`);
+      assert.ok(book.pending <= 10 && book.size <= 15);
+    }
+    // The last worker made room among the pending, then moved on to the provisioned.
+    assert.equal(book.pending, 9);
+    assert.equal(book.size, 14);
+    assert.equal(cores(book.get('w9999')), 9999);
+    assert.equal(book.get('w0'), undefined);
+    // Pending workers are dropped oldest first, each once.
+    assert.equal(dropped[0], 'w1');
+    assert.equal(new Set(dropped).size, dropped.length);
+  });
+});
