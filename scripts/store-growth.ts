@@ -1,19 +1,23 @@
 // How the chain store grows on an idle network, measured from outside as an operator would: runs
 // the real `phalanx devnet` (a node, a gatekeeper and sim workers; no transfers) with short blocks,
-// and prints the size of the node's LMDB file at checkpoints. With state pruning the file stops
-// growing with the trie once the window is full; blocks themselves are always kept.
+// and prints the size of the node's LMDB file and the disk usage of the whole data folder at
+// checkpoints. With state pruning the file stops growing with the trie once the window is full;
+// blocks themselves are always kept, so what remains is their few hundred bytes each.
 //
 //   npx tsx scripts/store-growth.ts [--blocks 2000] [--block-time 100] [--workers 3]
 //                                   [--state-pruning 256|archive] [--every 250]
 //
-// `--workers 0` runs the node alone. Each checkpoint line: block, file bytes, bytes per block since
-// the previous checkpoint, and the pages (4 KiB) each part of the store uses, read through a
-// read-only LMDB handle (LMDB lets other processes read while the node writes): blocks (blocks,
-// numbers, events, outcomes), the flat state, the trie's nodes, and pruning's bookkeeping (death
-// rows, roots, meta). The last line compares the size at the end with the size at half way.
+// `--workers 0` runs the node alone. Each checkpoint line: block; the store file's bytes; `du` of
+// the devnet's data folder (allocated bytes: the store, the workers' sealed files, logs); file bytes
+// per block since the previous checkpoint; the pages (4 KiB) the store's B-trees use against the
+// file's pages (LMDB never shrinks its file: pages freed by deletes are reused, not returned); and
+// the pages of each part, read through a read-only LMDB handle (LMDB lets other processes read while
+// the node writes): blocks (blocks, numbers, hashes, events, outcomes, meta), the flat state, the
+// trie's nodes, and pruning's bookkeeping (death rows, roots, meta). The last lines compare the end
+// with half way, for each of the three measures.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -46,35 +50,58 @@ async function headNumber(rpcUrl: string): Promise<number> {
 }
 
 const PARTS = {
-  blocks: ['blocks', 'numbers', 'events', 'outcomes'],
+  blocks: ['blocks', 'numbers', 'hashes', 'events', 'outcomes', 'meta'],
   state: ['state'],
   trie: ['trieNodes'],
   pruning: ['trieDeathRows', 'trieRoots', 'trieMeta'],
 } as const;
 
-/** Pages used per part of the store, and the trie's node count. */
-async function storePages(path: string): Promise<{ pages: Record<string, number>; trieNodes: number }> {
+interface TreeStats {
+  treeBranchPageCount: number;
+  treeLeafPageCount: number;
+  overflowPages: number;
+  entryCount: number;
+}
+
+const treePages = (stats: TreeStats): number =>
+  stats.treeBranchPageCount + stats.treeLeafPageCount + stats.overflowPages;
+
+/**
+ * Pages used per part of the store, all pages in use (every B-tree, LMDB's catalogue and free list,
+ * its two meta pages), the file's pages, and the trie's node count.
+ */
+async function storePages(
+  path: string,
+): Promise<{ pages: Record<string, number>; used: number; inFile: number; trieNodes: number }> {
   const env = open({ path, maxDbs: 12, readOnly: true });
   try {
     const pages: Record<string, number> = {};
     let trieNodes = 0;
+    const all = env.getStats() as TreeStats & { lastPageNumber: number; free: TreeStats };
+    let used = 2 + treePages(all) + treePages(all.free);
     for (const [part, names] of Object.entries(PARTS)) {
       pages[part] = 0;
       for (const name of names) {
-        const stats = env.openDB({ name, encoding: 'binary', keyEncoding: 'binary' }).getStats() as {
-          treeBranchPageCount: number;
-          treeLeafPageCount: number;
-          overflowPages: number;
-          entryCount: number;
-        };
-        pages[part] += stats.treeBranchPageCount + stats.treeLeafPageCount + stats.overflowPages;
+        const stats = env.openDB({ name, encoding: 'binary', keyEncoding: 'binary' }).getStats() as TreeStats;
+        pages[part] += treePages(stats);
         if (name === 'trieNodes') trieNodes = stats.entryCount;
       }
+      used += pages[part]!;
     }
-    return { pages, trieNodes };
+    return { pages, used, inFile: all.lastPageNumber + 1, trieNodes };
   } finally {
     await env.close();
   }
+}
+
+/** What `du` reports for a folder: the blocks allocated to everything in it. */
+function diskUsage(path: string): number {
+  const stats = lstatSync(path);
+  let bytes = stats.blocks * 512;
+  if (stats.isDirectory()) {
+    for (const name of readdirSync(path)) bytes += diskUsage(join(path, name));
+  }
+  return bytes;
 }
 
 function startDevnet(dataDir: string): ChildProcess {
@@ -121,10 +148,10 @@ try {
     `idle devnet: ${Number(values.workers) === 0 ? 'node alone' : `${values.workers} workers + gatekeeper`}, ${values['block-time']} ms blocks, --state-pruning ${values['state-pruning']}`,
   );
   console.log(
-    '| block | store file (bytes) | bytes per block since previous | pages: blocks / state / trie / pruning | trie nodes |',
+    '| block | store file (bytes) | du of data folder (bytes) | file bytes per block since previous | pages in use / in file | pages: blocks / state / trie / pruning | trie nodes |',
   );
-  console.log('|---:|---:|---:|---|---:|');
-  const sizes = new Map<number, number>();
+  console.log('|---:|---:|---:|---:|---:|---|---:|');
+  const sizes = new Map<number, { file: number; du: number; used: number }>();
   let previous: { block: number; size: number } | undefined;
   for (let checkpoint = every; checkpoint <= blocks; checkpoint += every) {
     let number = await headNumber(rpcUrl);
@@ -133,21 +160,26 @@ try {
       number = await headNumber(rpcUrl);
     }
     const size = statSync(storeFile).size;
-    const { pages, trieNodes } = await storePages(join(dataDir, 'node', 'chain'));
-    sizes.set(checkpoint, size);
+    const { pages, used, inFile, trieNodes } = await storePages(join(dataDir, 'node', 'chain'));
+    const du = diskUsage(dataDir);
+    sizes.set(checkpoint, { file: size, du, used });
     const rate = previous ? Math.round((size - previous.size) / (number - previous.block)) : '';
     const parts = Object.keys(PARTS)
       .map((part) => pages[part])
       .join(' / ');
-    console.log(`| ${number} | ${size} | ${rate} | ${parts} | ${trieNodes} |`);
+    console.log(`| ${number} | ${size} | ${du} | ${rate} | ${used} / ${inFile} | ${parts} | ${trieNodes} |`);
     previous = { block: number, size };
   }
   const atHalf = sizes.get(half) ?? [...sizes].find(([block]) => block >= half)?.[1];
-  const atEnd = sizes.get(blocks) ?? previous?.size;
+  const atEnd = sizes.get(blocks) ?? [...sizes.values()].at(-1);
   if (atHalf !== undefined && atEnd !== undefined) {
-    console.log(
-      `size at ${blocks} / size at ${half}: ${(atEnd / atHalf).toFixed(3)} (${(((atEnd - atHalf) / atHalf) * 100).toFixed(1)}% growth)`,
-    );
+    for (const measure of ['file', 'du', 'used'] as const) {
+      const [a, b] = [atHalf[measure], atEnd[measure]];
+      const label = { file: 'store file', du: 'du of data folder', used: 'pages in use' }[measure];
+      console.log(
+        `${label} at ${blocks} / at ${half}: ${(b / a).toFixed(3)} (${(((b - a) / a) * 100).toFixed(1)}% growth)`,
+      );
+    }
   }
 } finally {
   const exited = once(child, 'exit');

@@ -8,6 +8,17 @@ const MAX_EVENTS = 50;
 const WORKER_PAGE = 200;
 /** On (re)connect, the events of this many recent blocks are fetched so the list is not empty. */
 const BACKFILL_BLOCKS = 100;
+const LIVENESS_MODULES = new Set(['computation', 'staking', 'contracts']);
+/** Counted in the chart rather than listed: one per challenge would bury everything else. */
+const CHART_ONLY = new Set(['computation.Challenged', 'computation.HeartbeatAccepted']);
+const SLASH_EVENTS = new Set(['computation.Slashed', 'computation.SlashWaived']);
+/** Blocks the heartbeat chart spans, and slashes kept in their list. */
+const CHART_BLOCKS = 120;
+const MAX_SLASHES = 20;
+const SESSION_PAGE = 500;
+/** PHX has 12 decimals (runtime/balances/types.ts UNIT), as the CLI prints amounts. */
+const PHX_DECIMALS = 12;
+const SVG_NS = 'http://www.w3.org/2000/svg';
 
 const $ = (id) => document.getElementById(id);
 
@@ -107,13 +118,31 @@ function relative(ms, nowMs) {
 }
 
 const STATE_TONES = { Provisioned: 'ok', Registered: 'info', Expired: 'bad' };
+const SESSION_TONES = {
+  Serving: 'ok',
+  Idle: 'info',
+  Unresponsive: 'bad',
+  CoolingDown: 'warn',
+  Ready: 'wait',
+};
+
+/** "2,000 PHX", "1,799.5 PHX" from a decimal string of the smallest unit. */
+function formatAmount(decimal) {
+  const units = BigInt(decimal);
+  const unit = 10n ** BigInt(PHX_DECIMALS);
+  const fraction = (units % unit).toString().padStart(PHX_DECIMALS, '0').slice(0, 3).replace(/0+$/, '');
+  return `${(units / unit).toLocaleString('en-US')}${fraction ? `.${fraction}` : ''} PHX`;
+}
 const TCB_TONES = { UpToDate: 'ok', OK: 'ok', SWHardeningNeeded: 'warn', SW_HARDENING_NEEDED: 'warn' };
 
 // ---- rendering ----------------------------------------------------------------------------------
 
 const view = {
   headTime: undefined,
+  headNumber: undefined,
   gatekeepers: new Set(),
+  /** Block number → { beats, misses }, for the chart; the last CHART_BLOCKS blocks only. */
+  liveness: new Map(),
 };
 
 function renderHead(head) {
@@ -122,6 +151,8 @@ function renderHead(head) {
   $('head-hash').title = head.hash;
   $('head-time').textContent = formatTime(head.header.timestamp);
   view.headTime = Number(head.header.timestamp);
+  view.headNumber = head.header.number;
+  renderChart();
 }
 
 function renderGatekeepers(result) {
@@ -220,6 +251,10 @@ function describeEvent(event) {
   if (f.from !== undefined || f.to !== undefined) parts.push(`${f.from ?? '∅'} → ${f.to}`);
   if (f.masterPubkey) parts.push(`master ${short(f.masterPubkey)}`);
   if (f.score !== undefined) parts.push(`score ${f.score}`);
+  if (f.contract !== undefined) parts.push(`contract #${f.contract}`);
+  if (f.amount !== undefined) parts.push(formatAmount(f.amount));
+  if (f.challengeBlock !== undefined) parts.push(`challenge #${f.challengeBlock}`);
+  if (f.strikes !== undefined) parts.push(`strikes ${f.strikes}`);
   return parts.join('  ');
 }
 
@@ -237,6 +272,153 @@ function renderEvents(blockEvents) {
     list.prepend(item);
   }
   while (list.children.length > MAX_EVENTS) list.lastElementChild.remove();
+}
+
+// ---- liveness (issue 9) ----------------------------------------------------------------------------
+
+function sessionRow(s, stake) {
+  const workerCell = el('td', { class: 'mono', title: s.worker });
+  workerCell.append(el('span', { text: short(s.worker) }));
+  workerCell.append(el('span', { class: 'sub', text: `session ${s.session} · since #${s.startedAt}` }));
+  const stakeCell = el('td');
+  if (stake) {
+    stakeCell.append(el('span', { text: formatAmount(stake.active) }));
+    stakeCell.append(el('span', { class: 'sub', text: `min ${formatAmount(stake.minStake)}` }));
+  } else {
+    stakeCell.append(el('span', { class: 'muted', text: 'none' }));
+  }
+  const last = s.lastHeartbeatBlock === 0 ? 'none yet' : `#${s.lastHeartbeatBlock}`;
+  const challenge = s.pending ? `#${s.pending.block}, due #${s.pending.deadline}` : '–';
+  return el(
+    'tr',
+    { 'data-worker': s.worker, 'data-session-state': s.state },
+    workerCell,
+    el('td', {}, pill(s.state, SESSION_TONES[s.state] ?? 'wait')),
+    stakeCell,
+    el('td', { text: last }),
+    el('td', { text: challenge }),
+    el('td', { text: `${s.strikes} · ${s.misses}` }),
+    el('td', { text: String(s.contracts) }),
+    el('td', { text: formatAmount(s.rewards) }),
+  );
+}
+
+function renderSessions(sessions, stakes) {
+  const rows = $('session-rows');
+  if (sessions.length === 0) {
+    rows.replaceChildren(el('tr', { class: 'empty' }, el('td', { colSpan: 8, text: 'No sessions yet.' })));
+  } else {
+    rows.replaceChildren(...sessions.map((s) => sessionRow(s, stakes.get(s.worker))));
+  }
+}
+
+function renderAssignments(contracts) {
+  $('assignments').replaceChildren(
+    ...contracts.map((c) => {
+      const item = el('li', { 'data-contract': String(c.contract) });
+      item.append(
+        el('strong', { text: `#${c.contract}` }),
+        el('span', { class: 'muted', text: `  ${c.workers.length}/${c.replicas} replicas` }),
+      );
+      for (const w of c.workers) item.append(el('span', { class: 'sub mono', title: w, text: short(w) }));
+      return item;
+    }),
+  );
+}
+
+/** Counts heartbeats and misses per block from a block's events; lists slashes and other liveness events. */
+function recordLiveness(blockEvents) {
+  const list = $('liveness-events');
+  for (const event of blockEvents.events) {
+    if (!LIVENESS_MODULES.has(event.module)) continue;
+    const name = `${event.module}.${event.name}`;
+    if (name === 'computation.HeartbeatAccepted' || name === 'computation.HeartbeatMissed') {
+      const counts = view.liveness.get(blockEvents.number) ?? { beats: 0, misses: 0 };
+      if (name === 'computation.HeartbeatAccepted') counts.beats += 1;
+      else counts.misses += 1;
+      view.liveness.set(blockEvents.number, counts);
+    }
+    if (SLASH_EVENTS.has(name)) {
+      const f = event.fields;
+      const text =
+        name === 'computation.Slashed'
+          ? `${formatAmount(f.amount)} from ${short(f.worker)} (miss at #${f.missBlock}; ${formatAmount(f.ownersShare)} to contract owners)`
+          : `waived for ${short(f.worker)} (miss at #${f.missBlock}: outage)`;
+      $('slashes').prepend(
+        el(
+          'li',
+          { 'data-event': name },
+          el('span', { class: 'block mono', text: `#${blockEvents.number} ` }),
+          el('span', { text }),
+        ),
+      );
+      while ($('slashes').children.length > MAX_SLASHES) $('slashes').lastElementChild.remove();
+    }
+    if (CHART_ONLY.has(name)) continue;
+    list.prepend(
+      el(
+        'li',
+        { 'data-event': name },
+        el('span', { class: 'block mono', text: `#${blockEvents.number}` }),
+        el('strong', { text: name }),
+        el('span', { class: 'mono', text: `  ${describeEvent(event)}` }),
+      ),
+    );
+  }
+  while (list.children.length > MAX_EVENTS) list.lastElementChild.remove();
+  renderChart();
+}
+
+/** Bars per block over the last CHART_BLOCKS blocks: heartbeats up (green), misses down (red). */
+function renderChart() {
+  const svg = $('liveness-chart');
+  const head = view.headNumber;
+  if (!svg || head === undefined) return;
+  const first = Math.max(1, head - CHART_BLOCKS + 1);
+  for (const number of view.liveness.keys()) if (number < first) view.liveness.delete(number);
+  let beats = 0;
+  let misses = 0;
+  let peak = 1;
+  for (const c of view.liveness.values()) {
+    beats += c.beats;
+    misses += c.misses;
+    peak = Math.max(peak, c.beats, c.misses);
+  }
+  const width = 600 / CHART_BLOCKS;
+  const half = 58;
+  const shapes = [];
+  const axis = document.createElementNS(SVG_NS, 'line');
+  axis.setAttribute('class', 'axis');
+  axis.setAttribute('x1', '0');
+  axis.setAttribute('x2', '600');
+  axis.setAttribute('y1', '60');
+  axis.setAttribute('y2', '60');
+  shapes.push(axis);
+  for (const [number, c] of view.liveness) {
+    const x = (number - first) * width;
+    for (const [kind, count] of [
+      ['beat', c.beats],
+      ['miss', c.misses],
+    ]) {
+      if (count === 0) continue;
+      const h = (count / peak) * half;
+      const bar = document.createElementNS(SVG_NS, 'rect');
+      bar.setAttribute('class', kind);
+      bar.setAttribute('x', String(x));
+      bar.setAttribute('width', String(Math.max(1, width - 1)));
+      bar.setAttribute('y', String(kind === 'beat' ? 60 - h : 60));
+      bar.setAttribute('height', String(h));
+      bar.setAttribute('data-block', String(number));
+      const title = document.createElementNS(SVG_NS, 'title');
+      title.textContent = `#${number}: ${count} ${kind === 'beat' ? 'heartbeat' : 'miss'}${count === 1 ? '' : kind === 'beat' ? 's' : 'es'}`;
+      bar.append(title);
+      shapes.push(bar);
+    }
+  }
+  svg.replaceChildren(...shapes);
+  $('heartbeat-total').textContent = String(beats);
+  $('miss-total').textContent = String(misses);
+  $('chart-blocks').textContent = String(head - first + 1);
 }
 
 function renderConnection(state) {
@@ -261,13 +443,38 @@ async function listAllWorkers(rpc) {
   return workers;
 }
 
-/** Events of the last blocks before the subscription began, oldest first (the list shows newest on top). */
+async function listAllSessions(rpc) {
+  const sessions = [];
+  let startAfter;
+  do {
+    const page = await rpc.call('computation_listSessions', [
+      startAfter ? { startAfter, limit: SESSION_PAGE } : { limit: SESSION_PAGE },
+    ]);
+    sessions.push(...page.sessions);
+    startAfter = page.next ?? undefined;
+  } while (startAfter);
+  return sessions;
+}
+
+/** Each session's stake (one call per worker: a development dashboard, not an explorer). */
+async function stakesOf(rpc, sessions) {
+  const stakes = await Promise.all(sessions.map((s) => rpc.call('staking_getStake', [s.worker])));
+  return new Map(sessions.map((s, i) => [s.worker, stakes[i]]));
+}
+
+/** Events of the last blocks before the subscription began, oldest first (the lists show newest on top). */
 async function backfillEvents(rpc, headNumber) {
   $('events').replaceChildren();
+  $('liveness-events').replaceChildren();
+  $('slashes').replaceChildren();
+  view.liveness.clear();
   for (let number = Math.max(1, headNumber - BACKFILL_BLOCKS + 1); number <= headNumber; number++) {
     const hash = await rpc.call('chain_getBlockHash', [number]);
     const events = hash && (await rpc.call('chain_getEvents', [hash]));
-    if (events) renderEvents(events);
+    if (events) {
+      renderEvents(events);
+      recordLiveness(events);
+    }
   }
 }
 
@@ -286,12 +493,16 @@ function start() {
     try {
       do {
         dirty = false;
-        const [gatekeepers, workers] = await Promise.all([
+        const [gatekeepers, workers, sessions, contracts] = await Promise.all([
           rpc.call('gatekeeper_getGatekeepers'),
           listAllWorkers(rpc),
+          listAllSessions(rpc),
+          rpc.call('contracts_getAssignments'),
         ]);
         renderGatekeepers(gatekeepers);
         renderWorkers(workers);
+        renderSessions(sessions, await stakesOf(rpc, sessions));
+        renderAssignments(contracts);
         document.body.dataset.loaded = 'true';
       } while (dirty);
     } catch (error) {
@@ -326,6 +537,7 @@ function start() {
         void refresh();
       } else if (method === 'chain_events') {
         renderEvents(result);
+        recordLiveness(result);
       }
     },
   });

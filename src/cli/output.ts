@@ -8,12 +8,12 @@ import { EXIT_REJECTED, EXIT_USAGE, type OutputSink, UsageError } from './comman
 const DECIMALS = 12;
 const UNIT = 10n ** BigInt(DECIMALS);
 
-/** `1.5PHX` / `1.5 phx` (PHX, up to 12 decimals) or `1500` (smallest units). */
-export function parseAmount(text: string): bigint {
+/** `1.5PHX` / `1.5 phx` (PHX, up to 12 decimals) or `1500` (smallest units); `label` names it in errors. */
+export function parseAmount(text: string, label = '--amount'): bigint {
   const phx = /^(\d+)(?:\.(\d{1,12}))?\s*phx$/i.exec(text.trim());
   if (phx) return BigInt(phx[1]!) * UNIT + BigInt((phx[2] ?? '').padEnd(DECIMALS, '0') || '0');
   if (/^\d+$/.test(text.trim())) return BigInt(text.trim());
-  throw new UsageError(`--amount: expected smallest units (1500) or PHX (1.5PHX), got "${text}"`);
+  throw new UsageError(`${label}: expected smallest units (1500) or PHX (1.5PHX), got "${text}"`);
 }
 
 export function formatAmount(units: bigint): string {

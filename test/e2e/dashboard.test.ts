@@ -10,9 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import { callMethod } from '../../src/client/callMethod.js';
 import { createHttpClient } from '../../src/client/createHttpClient.js';
 import { listWorkers } from '../../src/client/listWorkers.js';
 import type { RpcClient } from '../../src/client/types.js';
+import { computationRpc } from '../../src/runtime/computation/schemas.js';
+import { contractsRpc } from '../../src/runtime/contracts/schemas.js';
 import { type DevnetProcess, startDevnetProcess, waitFor } from './devnetProcess.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -194,4 +197,58 @@ describe('the dashboard in headless Chromium', { skip }, () => {
       return Number(state.head.slice(1)) > firstHead ? true : undefined;
     });
   });
+
+  it('shows the sessions with their stakes, the contract on its Serving worker and heartbeats in the chart, live', async () => {
+    assert.ok(browser, 'the first test opened the page');
+    const page = browser;
+    const read = async () => JSON.parse(await page.evaluate<string>(READ_LIVENESS)) as LivenessState;
+    // The devnet bonds and starts both workers and deploys a contract on one (replicas = workers − 1).
+    const shown = await waitFor(
+      'two sessions, one Serving, with heartbeats in the chart',
+      async () => {
+        const state = await read();
+        return state.sessions.length === 2 &&
+          state.sessions.some((s) => s.state === 'Serving') &&
+          state.sessions.some((s) => s.state === 'Idle') &&
+          state.heartbeats > 0 &&
+          state.bars > 0
+          ? state
+          : undefined;
+      },
+      90_000,
+    );
+    const sessions = await callMethod(client, computationRpc.listSessions);
+    assert.deepEqual(
+      shown.sessions.map((s) => s.worker).sort(),
+      sessions.sessions.map((s) => s.worker).sort(),
+    );
+    for (const row of shown.sessions) assert.match(row.text, /2,000 PHX/, 'the stake the devnet bonded');
+    const [contract] = await callMethod(client, contractsRpc.getAssignments);
+    assert.ok(contract, 'the devnet deployed a contract');
+    assert.equal(shown.contracts, 1);
+    const serving = shown.sessions.find((s) => s.state === 'Serving')!;
+    assert.deepEqual(contract.workers, [serving.worker]);
+    assert.ok(shown.events.includes('computation.SessionStarted'), 'session starts in the liveness events');
+    assert.ok(shown.events.includes('contracts.Assigned'));
+  });
 });
+
+interface LivenessState {
+  sessions: { worker: string; state: string; text: string }[];
+  heartbeats: number;
+  bars: number;
+  contracts: number;
+  events: string[];
+}
+
+const READ_LIVENESS = `JSON.stringify({
+  sessions: [...document.querySelectorAll('#session-rows tr[data-worker]')].map((row) => ({
+    worker: row.dataset.worker,
+    state: row.dataset.sessionState,
+    text: row.textContent,
+  })),
+  heartbeats: Number(document.getElementById('heartbeat-total')?.textContent ?? 0),
+  bars: document.querySelectorAll('#liveness-chart rect.beat').length,
+  contracts: document.querySelectorAll('#assignments li[data-contract]').length,
+  events: [...document.querySelectorAll('#liveness-events li')].map((item) => item.dataset.event),
+})`;

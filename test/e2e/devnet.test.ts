@@ -156,7 +156,7 @@ describe('phalanx devnet', () => {
     assert.equal(policy.code, 0, policy.stderr);
     const file = join(devnet.dataDir, 'policy.json');
     const json = JSON.parse(policy.stdout) as { maxEvidenceAgeBlocks: number };
-    await writeFile(file, JSON.stringify({ ...json, maxEvidenceAgeBlocks: 321 }));
+    await writeFile(file, JSON.stringify({ ...json, maxEvidenceAgeBlocks: 123 }));
     const set = await runCli([
       'tx',
       'registry',
@@ -171,7 +171,7 @@ describe('phalanx devnet', () => {
     assert.equal(set.code, 0, set.stdout + set.stderr);
     assert.match(set.stdout, /registry\.PolicyChanged/);
     const after = JSON.parse((await runCli(['query', 'policy', '--json', ...rpc])).stdout) as typeof json;
-    assert.equal(after.maxEvidenceAgeBlocks, 321);
+    assert.equal(after.maxEvidenceAgeBlocks, 123);
     await writeFile(file, JSON.stringify({ ...json, trustedRoots: [] }));
     const refused = await runCli(['tx', 'registry', 'set-policy', '--file', file, '--dev', 'alice', ...rpc]);
     assert.equal(refused.code, 2);

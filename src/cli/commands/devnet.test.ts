@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from './cliSupport.js';
-import { parseAttestationValidity } from './devnet.js';
+import { devnetPollIntervalMs, parseAttestationValidity } from './devnet.js';
 
 describe('devnet --attestation-validity', () => {
   it('reads milliseconds, seconds, minutes and hours', () => {
@@ -24,5 +24,14 @@ describe('devnet --attestation-validity', () => {
         },
       );
     }
+  });
+});
+
+describe('devnet workers’ --poll-interval', () => {
+  it('is half a block, at least 50 ms and at most a second', () => {
+    assert.equal(devnetPollIntervalMs(500), 250);
+    assert.equal(devnetPollIntervalMs(200), 100);
+    assert.equal(devnetPollIntervalMs(40), 50);
+    assert.equal(devnetPollIntervalMs(6000), 1000);
   });
 });

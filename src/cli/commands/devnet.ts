@@ -32,6 +32,7 @@ import {
   type SupervisorEvent,
   superviseProcess,
 } from '../superviseProcess.js';
+import { watchDevnetLiveness } from '../watchDevnetLiveness.js';
 import { watchDevnetWorkers } from '../watchDevnetWorkers.js';
 import { type OutputSink, processSink, UsageError } from './cliSupport.js';
 import { parseBlockTime, parsePort, parseRpcAccess, parseStatePruning, STATE_PRUNING_HELP } from './node.js';
@@ -139,7 +140,12 @@ export async function startDevnet(options: {
     const staticDir = dashboardDir();
     const node = await runNode({
       dataDir: join(options.dataDir, 'node'),
-      genesis: loadOrCreateGenesis(options.dataDir, simPki.rootCertDer, options.attestationValidityMs),
+      genesis: loadOrCreateGenesis(
+        options.dataDir,
+        simPki.rootCertDer,
+        options.attestationValidityMs,
+        options.blockIntervalMs,
+      ),
       role: { kind: 'solo', authoritySeed: devKeypair('alice').secretSeed },
       blockIntervalMs: options.blockIntervalMs,
       rpcPort: options.rpcPort,
@@ -174,6 +180,32 @@ export async function startDevnet(options: {
         close: async () => {
           unsubscribe();
           await watch.stop();
+        },
+      });
+      // Stakes, sessions and a sample contract for the workers (not the gatekeeper), so that
+      // heartbeats and a Serving worker show within a minute (issue 9).
+      let lastLivenessError: string | undefined;
+      const liveness = watchDevnetLiveness({
+        rpcUrl: node.rpcUrl,
+        operators: [...new Set(WORKER_OPERATORS.slice(0, options.workers))].map((name) => devKeypair(name)),
+        deployer: devKeypair('alice'),
+        expectedWorkers: options.workers,
+        report,
+        onError: (error) => {
+          const message = (error as Error).message ?? String(error);
+          if (message === lastLivenessError) return;
+          lastLivenessError = message;
+          logger.warn({ err: error }, 'devnet liveness set-up failed; retrying every block');
+        },
+      });
+      const unsubscribeLiveness = node.node.subscribeNewHeads((head) =>
+        liveness.onHead(head.signed.header.number),
+      );
+      services.push({
+        name: 'liveness',
+        close: async () => {
+          unsubscribeLiveness();
+          await liveness.stop();
         },
       });
 
@@ -233,6 +265,9 @@ export async function startDevnet(options: {
             simMachineDir,
             '--dev',
             child.operator,
+            // A round per half block: a challenge is seen within a block or so of being issued.
+            '--poll-interval',
+            String(devnetPollIntervalMs(options.blockIntervalMs)),
             '--log-level',
             options.logLevel === 'warn' ? 'info' : options.logLevel,
             ...(child.gatekeeper ? ['--gatekeeper'] : []),
@@ -271,6 +306,7 @@ function loadOrCreateGenesis(
   dataDir: string,
   simRootDer: Uint8Array,
   attestationValidityMs: number | undefined,
+  blockTimeMs: number,
 ): unknown {
   const file = join(dataDir, 'genesis.json');
   if (existsSync(file)) {
@@ -284,7 +320,9 @@ function loadOrCreateGenesis(
     }
     return kept;
   }
-  const genesis = createDevGenesisConfig({ simRoots: [simRootDer] });
+  // The liveness parameters follow the block time: each worker challenged about every 20 blocks. A
+  // kept devnet keeps the rate of the block time it was created with (it is in the genesis hash).
+  const genesis = createDevGenesisConfig({ simRoots: [simRootDer], blockTimeMs });
   if (attestationValidityMs !== undefined) {
     genesis.registry.policy = {
       ...genesis.registry.policy,
@@ -297,6 +335,11 @@ function loadOrCreateGenesis(
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(dated, null, 2)}\n`);
   return dated;
+}
+
+/** The workers' `--poll-interval` on a devnet: half a block, within 50 ms..1 s. */
+export function devnetPollIntervalMs(blockIntervalMs: number): number {
+  return Math.min(1000, Math.max(50, Math.floor(blockIntervalMs / 2)));
 }
 
 /** Shortest `--attestation-validity`: a worker must register and re-attest within it, a few blocks each. */

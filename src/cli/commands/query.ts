@@ -227,7 +227,8 @@ export async function runQueryGatekeepers(options: QueryOptions, io: OutputSink)
   });
 }
 
-export function registerQueryCommands(program: Command, io: OutputSink = processSink): void {
+/** Adds `query` and its commands; returns `query`, to which other files add theirs (createProgram.ts). */
+export function registerQueryCommands(program: Command, io: OutputSink = processSink): Command {
   const query = program.command('query').description('read chain state and blocks from a node');
   query
     .command('account')
@@ -280,4 +281,5 @@ export function registerQueryCommands(program: Command, io: OutputSink = process
     .action(async (options: QueryOptions) => {
       process.exitCode = await runQueryGatekeepers(options, io);
     });
+  return query;
 }

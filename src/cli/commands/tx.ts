@@ -181,7 +181,7 @@ export async function runGatekeeperChange(
   });
 }
 
-function withTxOptions(command: Command): Command {
+export function withTxOptions(command: Command): Command {
   return command
     .option('--key <file>', 'key file of the signing account')
     .option('--dev <name>', 'sign as a development account (alice, bob, ...)')
@@ -190,7 +190,8 @@ function withTxOptions(command: Command): Command {
     .option('--json', 'print JSON');
 }
 
-export function registerTxCommands(program: Command, io: OutputSink = processSink): void {
+/** Adds `tx` and its commands; returns `tx`, to which other files add theirs (createProgram.ts). */
+export function registerTxCommands(program: Command, io: OutputSink = processSink): Command {
   const tx = program.command('tx').description('sign and submit transactions');
   const balances = tx.command('balances').description('balances module calls');
   withTxOptions(
@@ -239,4 +240,5 @@ export function registerTxCommands(program: Command, io: OutputSink = processSin
       process.exitCode = await runGatekeeperChange(change, pubkey, options, io);
     });
   }
+  return tx;
 }

@@ -26,6 +26,11 @@ describe('phalanx worker', () => {
       { tee: 'sim', dataDir: '/tmp/x', dev: 'bob', benchmarkBlocks: '0' },
       /--benchmark-blocks: expected 1-10000, got "0"/,
     ],
+    [
+      'a bad --poll-interval',
+      { tee: 'sim', dataDir: '/tmp/x', dev: 'bob', pollInterval: '5' },
+      /--poll-interval: expected 10-60000 ms, got "5"/,
+    ],
   ];
   for (const [what, options, message] of cases) {
     it(`exits with status 2 and says what is wrong for ${what}`, async () => {
@@ -51,6 +56,7 @@ describe('phalanx worker', () => {
       '--pccs-url',
       '--sim-machine-dir',
       '--benchmark-blocks',
+      '--poll-interval',
     ]) {
       assert.ok(flags.includes(flag), flag);
     }

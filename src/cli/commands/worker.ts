@@ -24,6 +24,7 @@ export interface WorkerCommandOptions {
   genesisHash?: string;
   cores?: string;
   benchmarkBlocks?: string;
+  pollInterval?: string;
   logLevel?: string;
 }
 
@@ -50,6 +51,15 @@ function parseBenchmarkBlocks(value: string | undefined): number | undefined {
   if (!/^\d+$/.test(value) || blocks < 1 || blocks > 10_000)
     throw new UsageError(`--benchmark-blocks: expected 1-10000, got "${value}"`);
   return blocks;
+}
+
+/** `--poll-interval`: the host's pause between rounds; heartbeats are answered at most this late. */
+function parsePollInterval(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 10 || ms > 60_000)
+    throw new UsageError(`--poll-interval: expected 10-60000 ms, got "${value}"`);
+  return ms;
 }
 
 /**
@@ -87,6 +97,7 @@ export async function runWorkerCommand(options: WorkerCommandOptions, io: Output
     const genesisHash = options.genesisHash === undefined ? undefined : hexToBytes(options.genesisHash, 32);
     const cores = parseCores(options.cores);
     const benchmarkBlocks = parseBenchmarkBlocks(options.benchmarkBlocks);
+    const pollIntervalMs = parsePollInterval(options.pollInterval);
     const logger = pino({ level: options.logLevel ?? 'info' }, pino.destination(2));
     stopWithSupervisor();
     const worker = await runWorker({
@@ -103,6 +114,7 @@ export async function runWorkerCommand(options: WorkerCommandOptions, io: Output
       ...(genesisHash === undefined ? {} : { genesisHash }),
       ...(cores === undefined ? {} : { cores }),
       ...(benchmarkBlocks === undefined ? {} : { benchmarkBlocks }),
+      ...(pollIntervalMs === undefined ? {} : { pollIntervalMs }),
     });
     const stop = () => void worker.stop();
     process.once('SIGINT', stop);
@@ -137,6 +149,10 @@ export function registerWorkerCommands(program: Command, io: OutputSink = proces
     )
     .option('--cores <n>', 'cores offered to contracts (default 1)')
     .option('--benchmark-blocks <n>', 'blocks each benchmark run lasts (default 10)')
+    .option(
+      '--poll-interval <ms>',
+      'pause between the host’s rounds (new blocks, challenges) when all is well (default 1000)',
+    )
     .option('--log-level <level>', 'pino log level (default info)')
     .action(async (options: WorkerCommandOptions) => {
       process.exitCode = await runWorkerCommand(options, io);

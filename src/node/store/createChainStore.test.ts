@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { open } from 'lmdb';
 import { utf8 } from '../../codec/bytes.js';
-import { type Block, hashHeader, listRoot } from '../../codec/chain.js';
+import { type Block, BlockCodec, hashHeader, listRoot } from '../../codec/chain.js';
 import { EMPTY_ROOT, readTrieValue, updateTrie } from '../../codec/trie/index.js';
 import type { StateChanges } from '../../runtime/api.js';
 import { StoreError } from '../errors.js';
-import { type BlockCommit, createChainStore } from './createChainStore.js';
+import { type BlockCommit, type ChainStore, createChainStore } from './createChainStore.js';
 
 function block(number: number, parentHash: Uint8Array): Block {
   return {
@@ -35,6 +36,18 @@ function changes(entries: [string, string | null][]): StateChanges {
 function commitOf(b: Block, state: StateChanges): BlockCommit {
   const trie = { root: b.header.stateRoot, rootVersion: undefined, nodes: [] };
   return { hash: hashHeader(b.header), block: b, events: [], outcomes: [], changes: state, trie };
+}
+
+/** Commits idle blocks (no extrinsics, events or state changes) after the head, up to `last`. */
+function commitIdleBlocks(store: ChainStore, last: number): void {
+  let parent = store.headHash();
+  let number = parent === undefined ? 0 : store.getBlock(parent)!.header.number + 1;
+  for (; number <= last; number++) {
+    const b = block(number, parent ?? new Uint8Array(32));
+    b.signature = new Uint8Array(64).fill(number % 251);
+    store.commitBlock(commitOf(b, changes([])));
+    parent = hashHeader(b.header);
+  }
 }
 
 describe('createChainStore', () => {
@@ -109,6 +122,67 @@ describe('createChainStore', () => {
     assert.equal(store.getBlockHash(1), undefined);
     assert.deepEqual(store.headHash(), hashHeader(genesis.header));
     await store.close();
+  });
+
+  it('refuses a child of the head whose number is not the next one', async () => {
+    const store = createChainStore(dir);
+    const genesis = block(0, new Uint8Array(32));
+    store.commitBlock(commitOf(genesis, changes([])));
+    const skipping = block(2, hashHeader(genesis.header));
+    assert.throws(
+      () => store.commitBlock(commitOf(skipping, changes([]))),
+      (error: unknown) => error instanceof StoreError && error.code === 'NotOnHead',
+    );
+    assert.equal(store.getBlockHash(2), undefined);
+    assert.deepEqual(store.headHash(), hashHeader(genesis.header));
+    await store.close();
+  });
+
+  it('gives a known block without events or outcomes empty lists, and an unknown block none', async () => {
+    const store = createChainStore(dir);
+    commitIdleBlocks(store, 3);
+    const three = store.getBlockHash(3)!;
+    assert.deepEqual(store.getEvents(three), []);
+    assert.deepEqual(store.getOutcomes(three), []);
+    assert.equal(store.getBlock(three)?.header.number, 3);
+    assert.deepEqual(store.getBlock(three)?.header.parentHash, store.getBlockHash(2));
+    // Same first bytes as a stored hash (the index's key), different after: not that block.
+    const lookalike = Uint8Array.from(three);
+    lookalike[31]! ^= 1;
+    assert.equal(store.getBlock(lookalike), undefined);
+    assert.equal(store.getEvents(lookalike), undefined);
+    assert.equal(store.getOutcomes(lookalike), undefined);
+    await store.close();
+  });
+
+  it('grows by less than 400 bytes a block on an idle chain (blocks of 237 bytes, kept forever)', async () => {
+    const store = createChainStore(dir);
+    const file = join(dir, 'chain', 'data.mdb');
+    commitIdleBlocks(store, 200);
+    const before = statSync(file).size;
+    commitIdleBlocks(store, 1200);
+    const perBlock = (statSync(file).size - before) / 1000;
+    assert.equal(BlockCodec.enc(store.getBlock(store.headHash()!)!).length, 237);
+    // Keyed by hash, with full-hash index and empty lists written, this was about 610 bytes.
+    assert.ok(perBlock < 400, `${perBlock} bytes a block`);
+    await store.close();
+  });
+
+  it('refuses a store written with an older layout rather than misreading it', async () => {
+    // Layout 2 kept blocks by hash, in a database of the same name.
+    const env = open({ path: join(dir, 'chain'), maxDbs: 12 });
+    const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
+    const hash = Buffer.alloc(32, 7);
+    env.openDB({ name: 'blocks', ...binary }).putSync(hash, Buffer.from(BlockCodec.enc(block(0, hash))));
+    const meta = env.openDB<Buffer, string>({ name: 'meta', encoding: 'binary' });
+    meta.putSync('head', hash);
+    meta.putSync('layout', Buffer.of(0, 0, 0, 2));
+    await env.close();
+    assert.throws(
+      () => createChainStore(dir),
+      (error: unknown) =>
+        error instanceof StoreError && error.code === 'StoreLayoutMismatch' && /layout 2/.test(error.message),
+    );
   });
 
   it('lists state under a prefix in key order, in pages', async () => {

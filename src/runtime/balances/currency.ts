@@ -10,7 +10,7 @@ import { U128_MAX } from '../support/types.js';
 import { readParameters } from '../system/parameters.js';
 import { BalancesErrors } from './errors.js';
 import { BalancesEvents } from './events.js';
-import { Accounts } from './storage.js';
+import { Accounts, TotalIssuance } from './storage.js';
 import { type AccountData, TREASURY_ACCOUNT } from './types.js';
 
 const EMPTY: AccountData = Object.freeze({ free: 0n, reserved: 0n });
@@ -146,4 +146,21 @@ export function slashReserved(ctx: RuntimeContext, who: Uint8Array, amount: bigi
   BalancesEvents.Slashed.emit(ctx, { who, amount: taken });
   settle(ctx, who, { free: account.free, reserved: account.reserved - taken });
   return taken;
+}
+
+/**
+ * Creates `amount` new money in `who`'s free balance and adds it to the total issuance: the one way
+ * issuance grows (rewards, paid by the computation module). Returns what was minted: nothing for an
+ * amount that could not open an account (below the existential deposit) or would overflow.
+ */
+export function mint(ctx: RuntimeContext, who: Uint8Array, amount: bigint): bigint {
+  if (amount <= 0n) return 0n;
+  const account = Accounts.get(ctx.state, who);
+  if (account === undefined && amount < readParameters(ctx.state).existentialDeposit) return 0n;
+  const issuance = TotalIssuance.get(ctx.state) ?? 0n;
+  if (issuance + amount > U128_MAX || (account?.free ?? 0n) + amount > U128_MAX) return 0n;
+  credit(ctx.state, who, amount);
+  TotalIssuance.set(ctx.state, issuance + amount);
+  BalancesEvents.Minted.emit(ctx, { who, amount });
+  return amount;
 }

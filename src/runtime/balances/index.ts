@@ -22,6 +22,7 @@ export {
   type Existence,
   feeBudget,
   isTreasury,
+  mint,
   readAccountData,
   reserve,
   slashReserved,

@@ -70,6 +70,8 @@ export const balancesEventCodecs = {
   Unreserved: Struct({ who: AccountId, amount: Balance }),
   /** Reserved funds of `who` taken to the treasury. */
   Slashed: Struct({ who: AccountId, amount: Balance }),
+  /** New money in `who`'s free balance (a reward); the total issuance grew by `amount`. */
+  Minted: Struct({ who: AccountId, amount: Balance }),
 };
 
 export type BalancesEventData = {

@@ -8,6 +8,7 @@ import { bytesToHex } from '../../codec/bytes.js';
 import { DEV_ACCOUNT_NAMES, devKeypair } from '../../codec/devKeys.js';
 import { UNIT } from '../balances/types.js';
 import type { GenesisConfig } from '../modules.js';
+import { BLOCK_HASH_COUNT } from '../system/types.js';
 
 export const DEV_CHAIN_NAME = 'Phalanx Development';
 /** Each dev account starts with one million PHX. */
@@ -16,9 +17,9 @@ export const DEV_FLAT_FEE = UNIT / 1000n;
 export const DEV_EXISTENTIAL_DEPOSIT = UNIT / 100n;
 export const DEV_MAX_EXTRINSIC_SIZE = 64 * 1024;
 
-/** A dev registration lasts a day; recentBlock may be 600 blocks old. */
+/** A dev registration lasts a day; recentBlock may be as old as system keeps hashes for (256 blocks). */
 export const DEV_ATTESTATION_VALIDITY_MS = 24 * 3600 * 1000;
-export const DEV_MAX_EVIDENCE_AGE_BLOCKS = 600;
+export const DEV_MAX_EVIDENCE_AGE_BLOCKS = BLOCK_HASH_COUNT;
 
 export interface DevGenesisOptions {
   chainName?: string;
@@ -27,7 +28,21 @@ export interface DevGenesisOptions {
    * Only development chains may name one (DESIGN.md section 6).
    */
   simRoots?: readonly Uint8Array[];
+  /**
+   * The block time the chain will run at (default: the test chain's 6 s). The liveness parameters
+   * follow it: each worker challenged about every DEV_CHALLENGE_EVERY blocks.
+   */
+  blockTimeMs?: number;
 }
+
+/** A dev stake: what `phalanx devnet` bonds behind each worker is a few of these. */
+export const DEV_MIN_STAKE = 1000n * UNIT;
+/** Blocks between a dev worker's challenges, about (DESIGN.md section 7; issue 9's devnet). */
+export const DEV_CHALLENGE_EVERY = 20;
+/** Blocks a dev worker has to answer: long enough that a healthy devnet never misses. */
+export const DEV_HEARTBEAT_WINDOW = 10;
+/** Blocks the outage guard looks back over, and a slash waits before it is decided. */
+export const DEV_OUTAGE_WINDOW = 40;
 
 export function createDevGenesisConfig(options: DevGenesisOptions = {}): GenesisConfig {
   const alice = encodeAddress(devKeypair('alice').publicKey);
@@ -48,6 +63,29 @@ export function createDevGenesisConfig(options: DevGenesisOptions = {}): Genesis
       })),
     },
     governance: { sudoKey: alice },
+    staking: { minStake: DEV_MIN_STAKE.toString(), unbondingBlocks: 20 },
+    computation: {
+      // One challenge per block among all workers, each worker at most once per ~20 blocks.
+      expectedHeartbeats: 1,
+      maxChallengesPerHour: Math.max(
+        1,
+        Math.floor(3_600_000 / (DEV_CHALLENGE_EVERY * (options.blockTimeMs ?? 6000))),
+      ),
+      maxSilence: 2 * DEV_CHALLENGE_EVERY,
+      heartbeatWindow: DEV_HEARTBEAT_WINDOW,
+      slashPpm: 100_000,
+      ownerSharePpm: 500_000,
+      maxStrikes: 5,
+      // A dev network's workers mostly share one operator: one frozen worker is its own fault. The
+      // window is also how long a slash waits to be decided (detectMisses.ts).
+      outageSharePpm: 500_000,
+      outageWindow: DEV_OUTAGE_WINDOW,
+      outageMinOperators: 2,
+      cooldownBlocks: 20,
+      rewardPerBlock: UNIT.toString(),
+      maxProcessPerBlock: 256,
+    },
+    contracts: { deposit: (10n * UNIT).toString(), maxReplicas: 8, maxContractsPerWorker: 16 },
     registry: {
       policy: {
         trustedRoots: [INTEL_SGX_ROOT_CA_DER, INTEL_IAS_SIGNING_CA_DER, ...(options.simRoots ?? [])].map(

@@ -21,6 +21,7 @@ export const registryModule = {
 
 export { RegistryErrors } from './errors.js';
 export { RegistryEvents } from './events.js';
+export { EXPIRY_SLOT_MS, expirySlot } from './expireLapsedWorkers.js';
 export type { RegistryGenesisConfig } from './genesis.js';
 export { findPolicyProblem } from './policy.js';
 export * from './queries.js';
@@ -30,6 +31,7 @@ export {
   findStandingProblem,
   hasLapsed,
   isActiveWorker,
+  readBenchmark,
   readChainGenesisHash,
   readWorker,
   readWorkerState,

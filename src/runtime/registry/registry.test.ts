@@ -8,6 +8,7 @@ import { createDevGenesisConfig } from '../genesis/createDevGenesisConfig.js';
 import { governanceCalls } from '../governance/types.js';
 import { createRuntime } from '../index.js';
 import { listErrors } from '../support/errors.js';
+import { BLOCK_HASH_COUNT } from '../system/types.js';
 import { RegistryErrors } from './errors.js';
 import { getPolicy, getWorker, listWorkers } from './queries.js';
 import {
@@ -62,6 +63,12 @@ describe('registry policy', () => {
       () => runtime.buildGenesisState(withPolicy({ maxEvidenceAgeBlocks: 0 })),
       /maxEvidenceAgeBlocks/,
     );
+    // A recentBlock older than the hashes system keeps could never be checked.
+    assert.throws(
+      () => runtime.buildGenesisState(withPolicy({ maxEvidenceAgeBlocks: BLOCK_HASH_COUNT + 1 })),
+      new RegExp(`maxEvidenceAgeBlocks must be within 1\\.\\.${BLOCK_HASH_COUNT}`),
+    );
+    runtime.buildGenesisState(withPolicy({ maxEvidenceAgeBlocks: BLOCK_HASH_COUNT }));
     assert.throws(
       () => runtime.buildGenesisState(withPolicy({ measurementAllowlist: [{ tee: 'sgx', isvProdId: 1 }] })),
       /needs mrEnclave or mrSigner/,

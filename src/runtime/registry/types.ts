@@ -34,6 +34,7 @@ import {
   u64,
   Vector,
 } from '../../codec/scale.js';
+import { nameEnum } from '../support/types.js';
 
 /**
  * The TEE family that produced the evidence. Whether the evidence is *simulated* is not the worker's
@@ -153,27 +154,6 @@ export function workerInfoReportData(info: WorkerInfo): Uint8Array {
 // client needs to build registry calls and decode registry state and events.
 
 export const REGISTRY = 'registry' as const;
-
-/**
- * A closed set of names as one SCALE byte (its index in `names`). Lists are APPEND ONLY: the index
- * is in stored state and events.
- */
-function nameEnum<const T extends string>(what: string, names: readonly T[]): Codec<T> {
-  return enhanceCodec(
-    u8,
-    (name: T) => {
-      const index = names.indexOf(name);
-      if (index < 0) throw new CodecError('InvalidEncoding', `unknown ${what}: ${String(name)}`, { name });
-      return index;
-    },
-    (index: number) => {
-      const name = names[index];
-      if (name === undefined)
-        throw new CodecError('InvalidEncoding', `unknown ${what} index: ${index}`, { index });
-      return name;
-    },
-  );
-}
 
 /** `Registered` (attested, waiting for a gatekeeper), `Provisioned` (holds the network key), `Expired`. */
 export const WORKER_STATES = ['Registered', 'Provisioned', 'Expired'] as const;

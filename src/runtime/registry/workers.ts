@@ -9,11 +9,16 @@ import type { StateReader } from '../api.js';
 import type { RuntimeContext } from '../support/dispatch.js';
 import { RegistryEvents } from './events.js';
 import { readActivePolicy } from './policy.js';
-import { ChainGenesisHash, WorkerStates, Workers } from './storage.js';
-import type { AttestationFacts, WorkerRecord, WorkerState } from './types.js';
+import { Benchmarks, ChainGenesisHash, WorkerStates, Workers } from './storage.js';
+import type { AttestationFacts, Benchmark, WorkerRecord, WorkerState } from './types.js';
 
 export function readWorker(state: StateReader, pubkey: Uint8Array): WorkerRecord | undefined {
   return Workers.get(state, pubkey);
+}
+
+/** The worker's last benchmark report (score and block), if it made one. */
+export function readBenchmark(state: StateReader, pubkey: Uint8Array): Benchmark | undefined {
+  return Benchmarks.get(state, pubkey);
 }
 
 export function readWorkerState(state: StateReader, pubkey: Uint8Array): WorkerState | undefined {

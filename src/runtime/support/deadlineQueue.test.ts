@@ -74,6 +74,29 @@ describe('deadline queue', () => {
     assert.equal(costAt(10), costAt(5000));
   });
 
+  it('writes nothing while empty, and its cursor at most every 16 slots while only later entries wait', () => {
+    const base = new Overlay(EMPTY_STATE);
+    const queue = createDeadlineQueue('test', 'Due', u32);
+    const writesOfTake = (upTo: bigint): number => {
+      const layer = base.child();
+      queue.takeDue(layer, upTo, 64);
+      const writes = layer.changes().size;
+      layer.commit();
+      return writes;
+    };
+    assert.equal(writesOfTake(1n), 0);
+    queue.schedule(base, 3n, 1);
+    assert.deepEqual(queue.takeDue(base, 3n, 64), [1]);
+    assert.equal(writesOfTake(4n), 0, 'empty again');
+    queue.schedule(base, 5n, 2);
+    queue.schedule(base, 1000n, 3);
+    assert.deepEqual(queue.takeDue(base, 5n, 64), [2]);
+    let writes = 0;
+    for (let slot = 6n; slot < 200n; slot++) writes += writesOfTake(slot);
+    assert.ok(writes > 0 && writes <= Math.ceil(194 / 16), `${writes} cursor writes over 194 slots`);
+    assert.deepEqual(queue.takeDue(base, 1000n, 2000), [3]);
+  });
+
   it('takes every entry exactly once, never before its slot (property)', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('schedule' as const), slot: fc.integer({ min: 0, max: 40 }) }),

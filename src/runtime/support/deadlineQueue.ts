@@ -6,9 +6,13 @@
 // Layout under `module/Item…/`:
 //   Item/(slot u64, index u32) -> entry        the bucket of `slot`, as a dense array
 //   ItemLength/(slot u64)      -> u32          how many entries the bucket has had appended
-//   ItemCursor                 -> { next, index, started }
+//   ItemCursor                 -> { next, index, started, pending }
 // `next` is the first slot not yet drained and `index` the first entry in it not yet taken;
-// `started` turns true at the first `takeDue` (before it, `next` is only the earliest slot scheduled). Entries
+// `started` turns true at the first `takeDue` (before it, `next` is only the earliest slot scheduled);
+// `pending` counts the entries scheduled and not yet taken. An empty queue is left alone by
+// `takeDue` (no write per block for a queue with nothing in it: every block's writes are new trie
+// nodes), and its next `schedule` restarts the cursor at that entry's slot, since nothing below it
+// is waiting. Entries
 // are never moved or deleted out of order: cancelling a deadline is the consumer's business (it
 // re-checks each taken entry against its own state and ignores the stale ones), which keeps
 // scheduling and cancelling O(1).
@@ -17,7 +21,10 @@ import type { StateReader } from '../api.js';
 import { type StateWriter, storageMap, storageValue } from './storage.js';
 
 const SlotIndex = Struct({ slot: u64, index: u32 });
-const Cursor = Struct({ next: u64, index: u32, started: bool });
+const Cursor = Struct({ next: u64, index: u32, started: bool, pending: u32 });
+
+/** Empty slots a take may pass before it writes the cursor (see `takeDue`). */
+const LAZY_SLOTS = 16n;
 
 export interface DeadlineQueue<T> {
   /**
@@ -44,9 +51,18 @@ export function createDeadlineQueue<T>(module: string, item: string, entry: Code
     schedule(state, slot, value) {
       const at = cursor.get(state);
       let due = slot;
-      if (at === undefined) cursor.set(state, { next: slot, index: 0, started: false });
-      else if (!at.started && slot < at.next) cursor.set(state, { ...at, next: slot });
-      else if (at.started && slot < at.next) due = at.next;
+      if (at === undefined || at.pending === 0) {
+        // Empty: nothing waits below this slot, so the cursor restarts here, as before a first take.
+        cursor.set(state, { next: slot, index: 0, started: false, pending: 1 });
+      } else if (!at.started) {
+        // Before the first take `next` is only the earliest slot scheduled.
+        let earliest = at.next;
+        if (slot < earliest) earliest = slot;
+        cursor.set(state, { ...at, next: earliest, pending: at.pending + 1 });
+      } else {
+        if (slot < at.next) due = at.next;
+        cursor.set(state, { ...at, pending: at.pending + 1 });
+      }
       const length = lengths.get(state, due) ?? 0;
       entries.set(state, { slot: due, index: length }, value);
       lengths.set(state, due, length + 1);
@@ -54,15 +70,9 @@ export function createDeadlineQueue<T>(module: string, item: string, entry: Code
 
     takeDue(state, upTo, budget) {
       const at = cursor.get(state);
-      // Nothing was ever scheduled: start draining after `upTo`, so later entries are never early.
-      if (at === undefined) {
-        cursor.set(state, { next: upTo + 1n, index: 0, started: true });
-        return [];
-      }
-      let { next, index } = at;
-      // Before the first call `next` is the earliest scheduled slot; from then on every slot below
-      // `next` has been drained, which is what lets `schedule` treat an earlier slot as overdue.
-      if (next > upTo + 1n) next = upTo + 1n;
+      // Nothing waits, or nothing is due yet: no work and no write.
+      if (at === undefined || at.pending === 0 || (!at.started && at.next > upTo)) return [];
+      let { next, index, pending } = at;
       const taken: T[] = [];
       let work = 0;
       while (next <= upTo && work < budget) {
@@ -75,16 +85,20 @@ export function createDeadlineQueue<T>(module: string, item: string, entry: Code
           if (value !== undefined) taken.push(value);
           entries.delete(state, key);
           index += 1;
+          pending -= 1;
           work += 1;
         }
         if (index < length) break;
-        lengths.delete(state, next);
+        if (length > 0) lengths.delete(state, next);
         next += 1n;
         index = 0;
       }
-      // An idle block leaves the cursor as it was rather than rewriting it (no state churn).
-      if (next !== at.next || index !== at.index || !at.started)
-        cursor.set(state, { next, index, started: true });
+      // Passing empty slots alone is written only every LAZY_SLOTS slots, or when the budget ran out
+      // (so the walk always gets further): the next take walks them again (a read each) rather than
+      // every block writing the cursor anew (new trie nodes).
+      const stale = next - at.next >= LAZY_SLOTS || work >= budget;
+      if (pending !== at.pending || index !== at.index || !at.started || stale)
+        cursor.set(state, { next, index, started: true, pending });
       return taken;
     },
 

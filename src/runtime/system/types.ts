@@ -21,8 +21,14 @@ export type Parameters = CodecType<typeof ParametersCodec>;
 export const MIN_EXTRINSIC_SIZE = 1024;
 export const MAX_EXTRINSIC_SIZE = 4 * 1024 * 1024;
 
-/** How many recent block hashes `system.BlockHashes` keeps (recentBlock checks, challenge seeds). */
-export const BLOCK_HASH_COUNT = 4096;
+/**
+ * How many recent block hashes `system.BlockHashes` keeps (recentBlock checks), and so the largest
+ * `maxEvidenceAgeBlocks` a policy may set. Small on purpose: the map is part of the state, so every
+ * hash kept is a leaf in every state trie, and until the map is full it grows the store by an entry
+ * a block. 256 blocks is minutes at the devnet's 500 ms and over 25 at 6 s, while evidence names the
+ * head it was made at and is included within a few blocks; Substrate keeps 250 to 4096.
+ */
+export const BLOCK_HASH_COUNT = 256;
 
 export const SetParametersArgs = Struct({ parameters: ParametersCodec });
 export const RemarkArgs = Struct({ remark: Bytes() });

@@ -72,6 +72,8 @@ export interface Benchmark {
   finish(head: VerifiedHeader, genesisHash: Uint8Array): BenchmarkReport | undefined;
   /** Drops the current run (the registration it was for lapsed). */
   cancel(): void;
+  /** Workload rounds run since the core started, over every run (heartbeats report it). */
+  totalIterations(): bigint;
 }
 
 interface Run {
@@ -94,6 +96,7 @@ export function createBenchmark(options: {
     });
   }
   let run: Run | undefined;
+  let total = 0n;
 
   return {
     blocks,
@@ -107,6 +110,7 @@ export function createBenchmark(options: {
       if (run === undefined || iterations <= 0) return;
       run.workload.run(iterations);
       run.iterations += iterations;
+      total += BigInt(iterations);
     },
     finish(head, genesisHash) {
       if (run === undefined) return undefined;
@@ -121,5 +125,6 @@ export function createBenchmark(options: {
     cancel() {
       run = undefined;
     },
+    totalIterations: () => total,
   };
 }

@@ -9,6 +9,8 @@ import { ed25519Sign } from '../../codec/keys.js';
 import { NETWORK_KEY_BOX_INFO } from '../../runtime/gatekeeper/types.js';
 import { type TeeKind, type WorkerInfo, workerInfoReportData } from '../../runtime/registry/types.js';
 import { type Benchmark, createBenchmark } from './createBenchmark.js';
+import { type CheckpointStore, createCheckpointStore } from './createCheckpointStore.js';
+import { createHeartbeatSigner, type HeartbeatSigner } from './createHeartbeatSigner.js';
 import { EnclaveError } from './errors.js';
 import type { EvidenceKind, EvidenceProvider } from './evidence/types.js';
 import { loadOrCreateIdentity } from './identity.js';
@@ -49,6 +51,10 @@ export interface EnclaveCore {
   decryptFromChain(box: Uint8Array): Uint8Array;
   /** The benchmark (createBenchmark.ts): run here, measured by verified headers, signed by the identity key. */
   readonly benchmark: Benchmark;
+  /** The light client's sealed checkpoint in the data folder (createCheckpointStore.ts). */
+  readonly checkpoints: CheckpointStore;
+  /** Heartbeats (createHeartbeatSigner.ts): challenges read from proofs against verified headers, signed here. */
+  readonly heartbeats: HeartbeatSigner;
 }
 
 export async function createEnclaveCore(options: EnclaveCoreOptions): Promise<EnclaveCore> {
@@ -79,6 +85,12 @@ export async function createEnclaveCore(options: EnclaveCoreOptions): Promise<En
     evidenceKind: evidence.kind,
     identityCreated: created,
     benchmark,
+    checkpoints: createCheckpointStore({ dataDir, sealing }),
+    heartbeats: createHeartbeatSigner({
+      pubkey,
+      sign: (message) => ed25519Sign(signing.secretSeed, message),
+      iterations: () => benchmark.totalIterations(),
+    }),
 
     sign(message) {
       return ed25519Sign(signing.secretSeed, message);

@@ -24,7 +24,10 @@ export type EnclaveErrorCode =
   | 'ProviderMismatch'
   | 'InvalidWorkerInfo'
   | 'WorkerInfoMismatch'
-  | 'DecryptionFailed';
+  | 'DecryptionFailed'
+  // heartbeats (createHeartbeatSigner.ts)
+  | 'InvalidChallenge'
+  | 'ChallengeBlockUnknown';
 
 export class EnclaveError extends PhalanxError {
   declare readonly code: EnclaveErrorCode;

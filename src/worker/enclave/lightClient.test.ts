@@ -7,7 +7,12 @@ import { devKeypair } from '../../codec/devKeys.js';
 import { createMemoryNodeStore, EMPTY_ROOT, proveKey, updateTrie } from '../../codec/trie/index.js';
 import { WorkerStates } from '../../runtime/registry/storage.js';
 import { Authorities } from '../../runtime/system/storage.js';
-import { createLightClient, type LightClient, readGenesisAuthorities } from './lightClient.js';
+import {
+  createLightClient,
+  type LightClient,
+  readGenesisAuthorities,
+  resumeLightClient,
+} from './lightClient.js';
 
 const alice = devKeypair('alice');
 const mallory = devKeypair('mallory');
@@ -188,6 +193,75 @@ describe('light client', () => {
     assert.equal(client.verifyStorage(hash, absentKey, undefined, absent.proof), undefined);
     assert.throws(() => client.verifyStorage(new Uint8Array(32), STATE_KEY, value, proof), {
       code: 'UnknownBlock',
+    });
+  });
+});
+
+describe('light client checkpoint', () => {
+  it('counts the headers it verified, and not the ones it refused', () => {
+    const chain = buildChain(3);
+    const client = clientFor(chain);
+    assert.equal(client.verifiedHeaders(), 0);
+    client.importHeader(chain.blocks[0]!);
+    assert.throws(() => client.importHeader(chain.blocks[2]!), { code: 'WrongNumber' });
+    client.importHeader(chain.blocks[1]!);
+    assert.equal(client.verifiedHeaders(), 2);
+  });
+
+  it('resumes from a checkpoint at its head and verifies only the headers after it', () => {
+    const chain = buildChain(6);
+    const first = clientFor(chain);
+    for (const block of chain.blocks.slice(0, 4)) first.importHeader(block);
+    const resumed = resumeLightClient(first.checkpoint());
+    assert.deepEqual(resumed.head(), first.head());
+    assert.deepEqual(resumed.genesisHash, chain.genesisHash);
+    assert.equal(resumed.verifiedHeaders(), 0);
+    for (const block of chain.blocks.slice(4)) resumed.importHeader(block);
+    assert.equal(resumed.verifiedHeaders(), 2);
+    assert.deepEqual(resumed.head().hash, hashHeader(chain.blocks[5]!.header));
+    // The head it resumed at serves storage proofs, as an accepted header does.
+    assert.ok(resumed.header(first.head().hash));
+  });
+
+  it('checks a resumed chain like any other: a header off its head or signed by a stranger is refused', () => {
+    const chain = buildChain(3);
+    const first = clientFor(chain);
+    first.importHeader(chain.blocks[0]!);
+    const resumed = resumeLightClient(first.checkpoint());
+    const before = resumed.head();
+    const otherBranch = resign({ ...chain.blocks[1]!.header, parentHash: new Uint8Array(32).fill(9) });
+    assert.throws(() => resumed.importHeader(otherBranch), { code: 'WrongParent' });
+    const stranger = resign({ ...chain.blocks[1]!.header, author: mallory.publicKey }, mallory.secretSeed);
+    assert.throws(() => resumed.importHeader(stranger), { code: 'UnknownAuthor' });
+    assert.equal(resumed.head(), before);
+    assert.equal(resumed.verifiedHeaders(), 0);
+  });
+
+  it('hands out a checkpoint that later changes to the client cannot reach, nor changes to it the client', () => {
+    const chain = buildChain(2);
+    const client = clientFor(chain);
+    client.importHeader(chain.blocks[0]!);
+    const checkpoint = client.checkpoint();
+    client.importHeader(chain.blocks[1]!);
+    assert.equal(checkpoint.head.number, 1);
+    (checkpoint.head.parentHash as Uint8Array).fill(0);
+    (checkpoint.authorities[0] as Uint8Array).fill(0);
+    assert.deepEqual(client.checkpoint().authorities, [alice.publicKey]);
+  });
+
+  it('refuses a malformed checkpoint with CheckpointInvalid and a block-0 one of another genesis', () => {
+    const chain = buildChain(1);
+    const good = clientFor(chain).checkpoint();
+    assert.throws(() => resumeLightClient({ ...good, genesisHash: new Uint8Array(3) }), {
+      code: 'CheckpointInvalid',
+    });
+    assert.throws(
+      () => resumeLightClient({ ...good, head: { ...good.head, stateRoot: new Uint8Array(1) } }),
+      { code: 'CheckpointInvalid' },
+    );
+    assert.throws(() => resumeLightClient({ ...good, authorities: [] }), { code: 'NoAuthorities' });
+    assert.throws(() => resumeLightClient({ ...good, genesisHash: new Uint8Array(32).fill(4) }), {
+      code: 'GenesisMismatch',
     });
   });
 });

@@ -24,7 +24,13 @@ export type LightClientErrorCode =
   | 'UnknownBlock'
   | 'InvalidProof'
   | 'MalformedValue'
-  | 'NoAuthorities';
+  | 'NoAuthorities'
+  /** A sealed checkpoint that cannot be read, does not unseal or does not decode (createCheckpointStore.ts). */
+  | 'CheckpointInvalid'
+  /** A sealed checkpoint of another chain than the pinned one. */
+  | 'CheckpointOtherChain'
+  /** The checkpoint could not be written. */
+  | 'CheckpointWriteFailed';
 
 export class LightClientError extends PhalanxError {
   declare readonly code: LightClientErrorCode;
@@ -56,10 +62,25 @@ export interface LightClientOptions {
   readonly retainHeaders?: number;
 }
 
+/**
+ * What the light client needs to carry on from its head without the headers before it: the chain
+ * (genesis hash), who may sign the next header (the authorities, fixed at genesis) and the last
+ * verified header. Only ever taken from a live client and kept sealed (createCheckpointStore.ts).
+ */
+export interface LightClientCheckpoint {
+  readonly genesisHash: Uint8Array;
+  readonly authorities: readonly Uint8Array[];
+  readonly head: Header;
+}
+
 export interface LightClient {
   readonly genesisHash: Uint8Array;
   /** The last accepted header. */
   head(): VerifiedHeader;
+  /** Headers this client checked and accepted since it was created or resumed. */
+  verifiedHeaders(): number;
+  /** Its state at the head, to seal and resume from (resumeLightClient). */
+  checkpoint(): LightClientCheckpoint;
   /** An accepted header still retained, by hash. */
   header(hash: Uint8Array): VerifiedHeader | undefined;
   /** Checks and accepts the next header; returns its hash. Throws LightClientError and keeps its state. */
@@ -179,21 +200,81 @@ export function createLightClient(options: LightClientOptions): LightClient {
       `genesis header hashes to 0x${bytesToHex(computed)}, not the pinned 0x${bytesToHex(genesisHash)}`,
     );
   }
-  const authorities = options.authorities.map((key) => {
+  return openLightClient(
+    genesisHash,
+    checkAuthorities(options.authorities),
+    { hash: computed, header: copyHeader(options.genesisHeader) },
+    retain,
+  );
+}
+
+/**
+ * A light client that carries on from a checkpoint another one of this core took (`checkpoint()`),
+ * verifying only the headers after it. The checkpoint is trusted as it stands, so it must come from
+ * this core's sealed store (createCheckpointStore.ts), never from the host; its fields are still
+ * checked for shape, so a bad one is a typed refusal.
+ */
+export function resumeLightClient(
+  checkpoint: LightClientCheckpoint,
+  options: { readonly retainHeaders?: number } = {},
+): LightClient {
+  const retain = Math.max(1, options.retainHeaders ?? 256);
+  if (!isBytes(checkpoint?.genesisHash, HASH_LENGTH))
+    throw new LightClientError('CheckpointInvalid', 'the checkpoint names no 32-byte genesis hash');
+  const genesisHash = Uint8Array.from(checkpoint.genesisHash);
+  try {
+    checkHeaderShape({ header: checkpoint.head, signature: new Uint8Array(SIGNATURE_LENGTH) });
+  } catch (cause) {
+    throw new LightClientError('CheckpointInvalid', 'the checkpoint head is malformed', {}, { cause });
+  }
+  const hash = hashHeader(checkpoint.head);
+  // A checkpoint at block 0 is the genesis itself: it must be the pinned one.
+  if (checkpoint.head.number === 0 && !equalBytes(hash, genesisHash)) {
+    throw new LightClientError(
+      'GenesisMismatch',
+      `checkpoint genesis hashes to 0x${bytesToHex(hash)}, not 0x${bytesToHex(genesisHash)}`,
+    );
+  }
+  return openLightClient(
+    genesisHash,
+    checkAuthorities(checkpoint.authorities),
+    { hash, header: copyHeader(checkpoint.head) },
+    retain,
+  );
+}
+
+function checkAuthorities(keys: readonly Uint8Array[]): Uint8Array[] {
+  const authorities = (Array.isArray(keys) ? keys : []).map((key) => {
     if (!isBytes(key, KEY_LENGTH))
       throw new LightClientError('NoAuthorities', 'an authority key is not 32 bytes');
     return Uint8Array.from(key);
   });
   if (authorities.length === 0)
     throw new LightClientError('NoAuthorities', 'the light client needs at least one authority');
+  return authorities;
+}
 
-  let head: VerifiedHeader = { hash: computed, header: copyHeader(options.genesisHeader) };
+/** The client proper, from a head already trusted (the pinned genesis or a sealed checkpoint). */
+function openLightClient(
+  genesisHash: Uint8Array,
+  authorities: readonly Uint8Array[],
+  start: VerifiedHeader,
+  retain: number,
+): LightClient {
+  let head = start;
+  let verified = 0;
   // Insertion-ordered: the oldest entry goes first when the window is full.
-  const recent = new Map<string, VerifiedHeader>([[bytesToHex(computed), head]]);
+  const recent = new Map<string, VerifiedHeader>([[bytesToHex(start.hash), head]]);
 
   return {
     genesisHash,
     head: () => head,
+    verifiedHeaders: () => verified,
+    checkpoint: () => ({
+      genesisHash: genesisHash.slice(),
+      authorities: authorities.map((key) => key.slice()),
+      head: copyHeader(head.header),
+    }),
     header: (hash) => (hash instanceof Uint8Array ? recent.get(bytesToHex(hash)) : undefined),
 
     importHeader(signed) {
@@ -208,6 +289,7 @@ export function createLightClient(options: LightClientOptions): LightClient {
       }
       const hash = hashHeader(header);
       head = { hash, header: copyHeader(header) };
+      verified++;
       recent.set(bytesToHex(hash), head);
       if (recent.size > retain) recent.delete(recent.keys().next().value as string);
       return hash;

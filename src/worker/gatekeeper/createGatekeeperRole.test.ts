@@ -320,6 +320,8 @@ interface Gatekeeper {
   readonly role: GatekeeperRole;
   readonly worker: TestWorker;
   readonly context: RoleContext;
+  /** The same gatekeeper started again: a new role on its core and sealed master key, with no memory. */
+  restart(): GatekeeperRole;
 }
 
 async function createGatekeeper(
@@ -349,7 +351,17 @@ async function createGatekeeper(
     ecdhPubkey: core.ecdhPubkey,
     operator: devKeypair(operator as 'bob'),
   };
-  return { core, role, worker, context: followed.chain.contextFor(worker.operator) };
+  const restart = (): GatekeeperRole => {
+    const again = createGatekeeperRole({
+      core,
+      gatekeeper: createGatekeeperCore({ dataDir, sealing }),
+      failureBackoff: { baseBlocks: 5, maxBlocks: 40 },
+      ...roleOptions,
+    });
+    followed.chain.follow(again);
+    return again;
+  };
+  return { core, role, worker, context: followed.chain.contextFor(worker.operator), restart };
 }
 
 /** A chain whose allowlist also admits REVOKED_BUILD, with gatekeeper `gk` holding the master key. */
@@ -472,6 +484,46 @@ describe('gatekeeper role: keys only under the policy in force, one worker at a 
     }
     assert.equal(submitted.length, before);
     assert.equal(gk.role.status().backedOff, 1);
+  });
+});
+
+describe('gatekeeper role: restarts', { concurrency: false }, () => {
+  it('restarted from its sealed view, provisions a worker that registered before the restart; without it, cannot', async () => {
+    const { chain, gk } = await setUp();
+    await gk.role.onTick(gk.context); // provisions itself
+    chain.executeBlock();
+    const early = plainWorker('early', 'dave');
+    chain.register(early); // seen by the running gatekeeper, which stops before serving it
+    const saved = gk.role.view!.save();
+
+    // Both restarts follow only the blocks after the restart, as one resumed from a checkpoint does.
+    const blind = gk.restart();
+    const resumed = gk.restart();
+    resumed.view!.restore(saved);
+    assert.equal(resumed.status().registrationsKept, gk.role.status().registrationsKept);
+    chain.executeBlock();
+
+    await blind.onTick(gk.context);
+    chain.executeBlock();
+    assert.equal(getWorker(chain.reader, early.identity.publicKey)?.state, 'Registered');
+    assert.equal(blind.status().backedOff, 1, 'no evidence seen for the worker: skipped');
+
+    await resumed.onTick(gk.context);
+    chain.executeBlock();
+    assert.equal(getWorker(chain.reader, early.identity.publicKey)?.state, 'Provisioned');
+  });
+
+  it('refuses a view that does not decode, and keeps the one it had', async () => {
+    const { chain, gk } = await setUp();
+    chain.register(plainWorker('kept', 'dave'));
+    const before = gk.role.status().registrationsKept;
+    assert.ok(before >= 1);
+    const saved = gk.role.view!.save();
+    assert.throws(() => gk.role.view!.restore(saved.subarray(0, saved.length - 1)), {
+      code: 'SealedStateInvalid',
+    });
+    assert.throws(() => gk.role.view!.restore(Uint8Array.of(2, 0, 0)), { code: 'SealedStateInvalid' });
+    assert.equal(gk.role.status().registrationsKept, before);
   });
 });
 

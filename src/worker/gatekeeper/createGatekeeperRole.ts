@@ -50,7 +50,12 @@ import type { VerifiedBlock } from '../host/followChain.js';
 import { checkWorkerEvidence } from './checkWorkerEvidence.js';
 import { createFailureBackoff, type FailureBackoffOptions } from './createFailureBackoff.js';
 import type { GatekeeperCore } from './createGatekeeperCore.js';
-import { createRegistrationBook, type RegistrationBookOptions } from './createRegistrationBook.js';
+import {
+  createRegistrationBook,
+  decodeRegistrationBook,
+  encodeRegistrationBook,
+  type RegistrationBookOptions,
+} from './createRegistrationBook.js';
 
 export interface GatekeeperRoleOptions {
   readonly core: EnclaveCore;
@@ -382,6 +387,13 @@ export function createGatekeeperRole(options: GatekeeperRoleOptions): Gatekeeper
     name: 'gatekeeper',
     onBlock,
     onTick,
+    // What the gatekeeper learnt from blocks is the registrations it keeps; a restart from the light
+    // client checkpoint resumes them, since the blocks they came from are not seen again. Back-off
+    // and in-flight marks are not kept: at worst a restarted gatekeeper tries one worker again early.
+    view: {
+      save: () => encodeRegistrationBook(registrations.snapshot()),
+      restore: (saved) => registrations.load(decodeRegistrationBook(saved)),
+    },
     status: () => ({
       isGatekeeper,
       masterPubkey,

@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { bytesToHex } from '../../codec/bytes.js';
 import type { Evidence, WorkerInfo } from '../../runtime/registry/types.js';
-import { createRegistrationBook, type Registration } from './createRegistrationBook.js';
+import {
+  createRegistrationBook,
+  decodeRegistrationBook,
+  encodeRegistrationBook,
+  type Registration,
+} from './createRegistrationBook.js';
 
-/** A registration told apart by its core count (the book never looks inside). */
-function registration(cores: number): Registration {
+/** A registration told apart by its core count (the book never looks inside), of worker `key`. */
+function registration(cores: number, key = 0): Registration {
   const info: WorkerInfo = {
     version: 1,
-    pubkey: new Uint8Array(32),
+    pubkey: new Uint8Array(32).fill(key),
     ecdhPubkey: new Uint8Array(32),
     genesisHash: new Uint8Array(32),
     operator: new Uint8Array(32),
@@ -75,5 +81,30 @@ describe('createRegistrationBook', () => {
     // Pending workers are dropped oldest first, each once.
     assert.equal(dropped[0], 'w1');
     assert.equal(new Set(dropped).size, dropped.length);
+  });
+
+  it('comes back from its encoded snapshot with the same registrations, in the same order, within its caps', () => {
+    const book = createRegistrationBook();
+    const worker = (key: number) => bytesToHex(new Uint8Array(32).fill(key));
+    for (const key of [1, 2, 3, 4]) book.record(worker(key), registration(10 + key, key));
+    book.provisioned(worker(2));
+    book.provisioned(worker(4));
+    const bytes = encodeRegistrationBook(book.snapshot());
+
+    const restored = createRegistrationBook();
+    restored.record(worker(9), registration(99, 9)); // replaced, not merged
+    restored.load(decodeRegistrationBook(bytes));
+    assert.deepEqual(restored.snapshot(), book.snapshot());
+    assert.equal(restored.pending, 2);
+    assert.equal(cores(restored.get(worker(4))), 14);
+    assert.equal(restored.get(worker(9)), undefined);
+
+    // A smaller book keeps the newest of each part.
+    const small = createRegistrationBook({ maxPending: 1, maxProvisioned: 1 });
+    small.load(decodeRegistrationBook(bytes));
+    assert.deepEqual(
+      [small.get(worker(1)), cores(small.get(worker(3))), small.get(worker(2)), cores(small.get(worker(4)))],
+      [undefined, 13, undefined, 14],
+    );
   });
 });

@@ -10,11 +10,53 @@
 //   its evidence.
 // Whatever is dropped is merely unknown: a worker whose evidence is gone gets no key from this
 // gatekeeper ('NoEvidence') until it registers again, which it does before its registration expires.
-import type { Evidence, WorkerInfo } from '../../runtime/registry/types.js';
+// The book is part of the gatekeeper's sealed view (`snapshot`, `load`): a gatekeeper restarted from
+// its light client checkpoint no longer sees the blocks in which pending workers registered.
+import { bytesToHex } from '../../codec/bytes.js';
+import { type Codec, decodeExact, Struct, u8, Vector } from '../../codec/scale.js';
+import { type Evidence, RegisterWorkerArgs, type WorkerInfo } from '../../runtime/registry/types.js';
+import { WorkerError } from '../host/errors.js';
 
 export interface Registration {
   readonly info: WorkerInfo;
   readonly evidence: Evidence;
+}
+
+/** The book's contents, oldest first in each part. */
+export interface RegistrationBookSnapshot {
+  readonly pending: readonly Registration[];
+  readonly provisioned: readonly Registration[];
+}
+
+const SNAPSHOT_VERSION = 1;
+
+const SnapshotCodec: Codec<{ version: number; pending: Registration[]; provisioned: Registration[] }> =
+  Struct({ version: u8, pending: Vector(RegisterWorkerArgs), provisioned: Vector(RegisterWorkerArgs) });
+
+/** SCALE bytes of a snapshot (a registration is encoded as the registry.registerWorker arguments). */
+export function encodeRegistrationBook(snapshot: RegistrationBookSnapshot): Uint8Array {
+  return SnapshotCodec.enc({
+    version: SNAPSHOT_VERSION,
+    pending: [...snapshot.pending],
+    provisioned: [...snapshot.provisioned],
+  });
+}
+
+/** The snapshot in `bytes`; SealedStateInvalid if they do not hold one of this version. */
+export function decodeRegistrationBook(bytes: Uint8Array): RegistrationBookSnapshot {
+  let decoded: ReturnType<typeof SnapshotCodec.dec>;
+  try {
+    decoded = decodeExact(SnapshotCodec, bytes, 'registration book');
+  } catch (cause) {
+    throw new WorkerError('SealedStateInvalid', (cause as Error).message, {}, { cause });
+  }
+  if (decoded.version !== SNAPSHOT_VERSION) {
+    throw new WorkerError(
+      'SealedStateInvalid',
+      `registration book format version ${decoded.version} is not ${SNAPSHOT_VERSION}`,
+    );
+  }
+  return { pending: decoded.pending, provisioned: decoded.provisioned };
 }
 
 export interface RegistrationBookOptions {
@@ -35,6 +77,9 @@ export interface RegistrationBook {
   provisioned(worker: string): void;
   /** `worker`'s registration can give it no key any more (expired): dropped. */
   forget(worker: string): void;
+  snapshot(): RegistrationBookSnapshot;
+  /** Replaces the whole book with `snapshot` (keyed by each WorkerInfo's pubkey, within the caps). */
+  load(snapshot: RegistrationBookSnapshot): void;
   readonly pending: number;
   readonly size: number;
 }
@@ -74,6 +119,20 @@ export function createRegistrationBook(options: RegistrationBookOptions = {}): R
     forget(worker) {
       pending.delete(worker);
       provisioned.delete(worker);
+    },
+    snapshot: () => ({ pending: [...pending.values()], provisioned: [...provisioned.values()] }),
+    load(snapshot) {
+      pending.clear();
+      provisioned.clear();
+      for (const registration of snapshot.provisioned)
+        provisioned.set(bytesToHex(registration.info.pubkey), registration);
+      for (const registration of snapshot.pending) {
+        const worker = bytesToHex(registration.info.pubkey);
+        provisioned.delete(worker);
+        pending.set(worker, registration);
+      }
+      trim(provisioned, maxProvisioned);
+      trim(pending, maxPending);
     },
     get pending() {
       return pending.size;

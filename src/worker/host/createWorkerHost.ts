@@ -27,13 +27,16 @@ import {
   sleep as realSleep,
   type Sleep,
 } from './backoff.js';
+import { checkpointLightClient, type RoleView } from './checkpointLightClient.js';
 import type { CollateralSource } from './collateralSource.js';
 import { createBenchmarkTask, type ProvenWorker } from './createBenchmarkTask.js';
+import { createHeartbeatTask, type HeartbeatStatus } from './createHeartbeatTask.js';
 import { createSubmissionTracker } from './createSubmissionTracker.js';
 import { createSubmitter, type Submitter } from './createSubmitter.js';
 import { WorkerError } from './errors.js';
-import { bootstrapLightClient, readProven, syncLightClient, type VerifiedBlock } from './followChain.js';
+import { readProven, syncLightClient, type VerifiedBlock } from './followChain.js';
 import { registrationReason } from './registrationReason.js';
+import { startLightClient } from './startLightClient.js';
 
 /** What a role (the gatekeeper) gets each tick: the verified chain and a way to submit. */
 export interface RoleContext {
@@ -48,8 +51,13 @@ export interface RoleContext {
 
 export interface WorkerRole {
   readonly name: string;
-  /** Each verified block, in order, from genesis on (the gatekeeper collects evidence from them). */
+  /**
+   * Each verified block, in order, from genesis on, or from the light client checkpoint on when the
+   * role has a `view` to resume (the gatekeeper collects evidence from them).
+   */
   onBlock?(block: VerifiedBlock): void;
+  /** What the role learnt from blocks, sealed with the light client checkpoint (checkpointLightClient.ts). */
+  readonly view?: RoleView;
   /** After the host's own work, once per tick with a fresh verified head. */
   onTick(context: RoleContext): Promise<void>;
 }
@@ -78,6 +86,11 @@ export interface WorkerHostOptions {
   readonly backoff?: BackoffPolicy;
   /** Most blocks imported per tick while catching up (default 2000); the worker acts only once caught up. */
   readonly syncBatchBlocks?: number;
+  /**
+   * The light client checkpoint is sealed every this many verified blocks (default 100) and when
+   * `run` stops: after a crash a restart verifies at most this many headers again.
+   */
+  readonly checkpointEveryBlocks?: number;
   readonly sleep?: Sleep;
   readonly random?: () => number;
   /** Wall clock (ms), for collateral freshness and nonce bookkeeping only; the chain's time comes from headers. */
@@ -93,10 +106,16 @@ export interface WorkerStatus {
   /** The chain's state for this worker as last proven; undefined before the first successful tick. */
   readonly state: HostWorkerState | undefined;
   readonly headNumber: number | undefined;
+  /** Headers the light client verified since this host started. */
+  readonly headersVerified: number;
+  /** The block of the sealed checkpoint the light client resumed from; undefined if it started at genesis. */
+  readonly resumedFrom: number | undefined;
   /** Registrations (first or re-attestation) this host submitted since it started. */
   readonly registrationsSubmitted: number;
   /** Benchmark reports this host submitted since it started. */
   readonly benchmarksSubmitted: number;
+  /** The session and the heartbeats this host sent for it (createHeartbeatTask.ts). */
+  readonly heartbeats: HeartbeatStatus;
   readonly holdsNetworkKey: boolean;
   /** BLAKE2b-256 of the network key, to compare without handing the key out. */
   readonly networkKeyFingerprint: Uint8Array | undefined;
@@ -130,9 +149,11 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
   const now = options.now ?? Date.now;
   const cores = options.cores ?? 1;
   const syncBatch = options.syncBatchBlocks ?? 2000;
+  const checkpointEvery = Math.max(1, options.checkpointEveryBlocks ?? 100);
   const tee: TeeKind = core.tee;
   const submitter = createSubmitter({ client, operator, genesisHash });
   const registration = createSubmissionTracker({ timeoutBlocks });
+  const heartbeatTask = createHeartbeatTask({ core, submitter, logger });
   const benchmarkTask = createBenchmarkTask({
     core,
     submitter,
@@ -142,6 +163,8 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
   });
 
   let lightClient: LightClient | undefined;
+  let resumedFrom: number | undefined;
+  let checkpointedAt = 0;
   let state: HostWorkerState | undefined;
   let registrationsSubmitted = 0;
   // The chain's block interval as last seen in verified headers: the re-attestation margin's floor.
@@ -158,13 +181,27 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     pubkey: core.pubkey,
     state,
     headNumber: lightClient?.head().header.number,
+    headersVerified: lightClient?.verifiedHeaders() ?? 0,
+    resumedFrom,
     registrationsSubmitted,
     benchmarksSubmitted: benchmarkTask.submitted(),
+    heartbeats: heartbeatTask.status(),
     holdsNetworkKey: networkKey !== undefined,
     networkKeyFingerprint,
     failures,
     lastError,
   });
+
+  /** Seals the light client and the roles' views at the head; a failure is logged and retried later. */
+  const saveCheckpoint = (): void => {
+    if (!lightClient) return;
+    checkpointedAt = lightClient.head().header.number;
+    try {
+      checkpointLightClient(core.checkpoints, lightClient, roles);
+    } catch (error) {
+      logger.warn({ err: error, path: core.checkpoints.path }, 'cannot write the light client checkpoint');
+    }
+  };
 
   const onBlock = (block: VerifiedBlock): void => {
     const { timestamp } = block.header;
@@ -178,7 +215,9 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
       logger.error({ reason: outcome.reason, retryAtBlock: outcome.retryAtBlock }, 'registration failed');
     }
     benchmarkTask.onBlock(block);
+    heartbeatTask.onBlock(block);
     for (const role of roles) role.onBlock?.(block);
+    if (block.header.number - checkpointedAt >= checkpointEvery) saveCheckpoint();
   };
 
   const readOwnState = async (client_: RpcClient, lc: LightClient): Promise<ProvenWorker> => {
@@ -218,8 +257,15 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
 
   const tick = async (): Promise<void> => {
     if (!lightClient) {
-      lightClient = await bootstrapLightClient(client, genesisHash);
-      logger.info({ genesisHash: bytesToHex(genesisHash) }, 'light client started at genesis');
+      const started = await startLightClient({
+        client,
+        checkpoints: core.checkpoints,
+        genesisHash,
+        roles,
+        logger,
+      });
+      ({ lightClient, resumedFrom } = started);
+      checkpointedAt = started.lightClient.head().header.number;
     }
     const lc = lightClient;
     const sync = await syncLightClient(client, lc, onBlock, syncBatch);
@@ -240,6 +286,8 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
         `worker ${pubkeyHex} is bound to operator 0x${bytesToHex(own.record.info.operator)}`,
       );
     }
+    // Liveness first: a heartbeat has a deadline in blocks; registration and the rest can wait a tick.
+    await heartbeatTask.onTick(client, lc);
     const reason = registrationReason(own.state, own.record, head.header, {
       blockIntervalMs,
       ...(marginMs === undefined ? {} : { marginMs }),
@@ -325,6 +373,8 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
           await benchmarkTask.workFor(delay, signal);
         else await sleep(delay, signal);
       }
+      // A clean stop leaves nothing to verify again on the next start.
+      if (lightClient && lightClient.head().header.number !== checkpointedAt) saveCheckpoint();
       logger.info('worker host stopped');
     },
   };

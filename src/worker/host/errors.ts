@@ -8,6 +8,8 @@ export type WorkerErrorCode =
   | 'InvalidConfig'
   /** The node answers for another chain than the one this worker pinned. */
   | 'ChainMismatch'
+  /** The node serves a branch that does not contain the light client's verified head. */
+  | 'ForkedChain'
   /** The node's answer does not fit what the light client verified (wrong block, missing data). */
   | 'BadNodeAnswer'
   /** The chain is too young to register on (no block after genesis yet). */

@@ -15,6 +15,7 @@ import { Authorities } from '../../runtime/system/storage.js';
 import {
   createLightClient,
   type LightClient,
+  LightClientError,
   readGenesisAuthorities,
   type VerifiedHeader,
 } from '../enclave/lightClient.js';
@@ -59,6 +60,15 @@ export async function syncLightClient(
 ): Promise<{ imported: number; caughtUp: boolean }> {
   const best = await getHeader(client);
   if (!best) throw badAnswer('the node has no best block');
+  const from = lightClient.head().header.number;
+  if (best.signed.header.number < from) {
+    // A node still syncing, or one that lost blocks: nothing to follow, and its state at our head
+    // cannot be read. Wait for it rather than act on a head it does not know.
+    throw badAnswer(
+      `the node's best block ${best.signed.header.number} is behind this worker's verified head ${from}`,
+      { best: best.signed.header.number, head: from },
+    );
+  }
   let imported = 0;
   for (let number = lightClient.head().header.number + 1; number <= best.signed.header.number; number++) {
     if (imported >= maxBlocks) return { imported, caughtUp: false };
@@ -72,7 +82,14 @@ export async function syncLightClient(
     if (info.extrinsics.length !== block.extrinsics.length) {
       throw badAnswer(`block ${number}: receipts do not match the extrinsics`, { number });
     }
-    const verifiedHash = lightClient.importHeader(block);
+    let verifiedHash: Uint8Array;
+    try {
+      verifiedHash = lightClient.importHeader(block);
+    } catch (error) {
+      if (error instanceof LightClientError && error.code === 'WrongParent')
+        await refuseOtherBranch(client, lightClient.head());
+      throw error;
+    }
     imported++;
     await onBlock({
       hash: verifiedHash,
@@ -82,6 +99,26 @@ export async function syncLightClient(
     });
   }
   return { imported, caughtUp: true };
+}
+
+/**
+ * Called when the node's next block does not link to the verified head. If the node's own block at
+ * the head's number is another one, the node serves a chain that does not contain the head (after a
+ * restart from a checkpoint: a branch the authorities also signed, or a chain rebuilt on the same
+ * genesis): ForkedChain. The worker does not follow it; which history is right is for its operator
+ * to decide (removing the light client checkpoint makes the worker follow the node from genesis).
+ * Otherwise the node merely served a bad header, and the caller's WrongParent stands.
+ */
+async function refuseOtherBranch(client: RpcClient, head: VerifiedHeader): Promise<void> {
+  const theirs = await getBlockHash(client, head.header.number);
+  if (theirs === undefined || equalBytes(theirs, head.hash)) return;
+  throw new WorkerError(
+    'ForkedChain',
+    `the node's block ${head.header.number} is 0x${bytesToHex(theirs)}, not the verified 0x${bytesToHex(head.hash)}: ` +
+      'it serves another branch, which this worker refuses to follow (removing the light client ' +
+      'checkpoint makes it follow this node from genesis)',
+    { number: head.header.number, node: bytesToHex(theirs), verified: bytesToHex(head.hash) },
+  );
 }
 
 /**

@@ -1,0 +1,4 @@
+import { defineEvents } from '../support/events.js';
+import { STAKING, type StakingEventData, stakingEventCodecs } from './types.js';
+
+export const StakingEvents = defineEvents<StakingEventData>(STAKING, stakingEventCodecs);
