@@ -18,12 +18,18 @@ import type { RpcClient } from '../../client/types.js';
 import { toHex, utf8 } from '../../codec/bytes.js';
 import type { Call } from '../../codec/chain.js';
 import { devKeypair } from '../../codec/devKeys.js';
-import { createNode } from '../../node/createNode.js';
+import { createNode, type Node } from '../../node/createNode.js';
+import { createSoloEngine } from '../../node/ordering/createSoloEngine.js';
+import type { OrderingEngine } from '../../node/ordering/orderingEngine.js';
 import { createRpcServer } from '../../node/rpc/createRpcServer.js';
 import { computationRpc } from '../../runtime/computation/schemas.js';
 import { computationCalls, HeartbeatArgs } from '../../runtime/computation/types.js';
 import { gatekeeperCalls } from '../../runtime/gatekeeper/types.js';
-import { createDevGenesisConfig, DEV_MIN_STAKE } from '../../runtime/genesis/createDevGenesisConfig.js';
+import {
+  createDevGenesisConfig,
+  DEV_HEARTBEAT_WINDOW,
+  DEV_MIN_STAKE,
+} from '../../runtime/genesis/createDevGenesisConfig.js';
 import { governanceCalls } from '../../runtime/governance/types.js';
 import { stakingRpc } from '../../runtime/staking/schemas.js';
 import { stakingCalls } from '../../runtime/staking/types.js';
@@ -55,20 +61,40 @@ const genesis = {
   computation: { ...dev.computation, maxChallengesPerHour: 3600 },
   timestamp: GENESIS_TIME,
 };
+// For the restart: a random challenge at most once per RESTART_GAP_BLOCKS blocks (of one second of
+// chain time each) and no forced one within the test, so that the chain leaves the worker alone while
+// it is down and challenges it again at a block the test can wait for.
+const RESTART_GAP_BLOCKS = 300;
+const restartGenesis = {
+  ...genesis,
+  computation: {
+    ...genesis.computation,
+    maxChallengesPerHour: 3600 / RESTART_GAP_BLOCKS,
+    maxSilence: 10_000,
+  },
+};
+/**
+ * The chain's pace after the restart (`phalanx devnet --block-time 1000`): heartbeatWindow is 10 s.
+ * Catching up costs 5 to 8 ms a header here (two RPC round trips each): 1.5 to 2.5 s for the test's
+ * 300, about 5 s on a loaded machine, which still answers in time; at the devnet's default 500 ms
+ * the window is 5 s.
+ */
+const RESTART_BLOCK_TIME_MS = 1000;
 const operator = devKeypair('charlie');
 
 interface Chain {
+  node: Node;
   url: string;
   client: RpcClient;
   close(): Promise<void>;
 }
 
-async function startChain(): Promise<Chain> {
+async function startChain(config: object = genesis): Promise<Chain> {
   // One second of chain time per clock reading: timestamps move without the wall clock.
   let now = GENESIS_TIME;
   const node = createNode({
     dataDir: fresh('node'),
-    genesis,
+    genesis: config,
     role: { kind: 'solo', authoritySeed: devKeypair('alice').secretSeed },
     blockIntervalMs: 150,
     clock: () => {
@@ -80,6 +106,7 @@ async function startChain(): Promise<Chain> {
   await node.start();
   const client = createHttpClient(server.url, { timeoutMs: 5000 });
   return {
+    node,
     url: server.url,
     client,
     async close() {
@@ -90,20 +117,31 @@ async function startChain(): Promise<Chain> {
   };
 }
 
+/** A worker's data folder and its machine (whose sealing key opens what the worker sealed there). */
+interface WorkerFolder {
+  dataDir: string;
+  machineDir: string;
+}
+
 interface Worker {
+  folder: WorkerFolder;
   core: EnclaveCore;
   genesisHash: Uint8Array;
   status(): WorkerStatus;
+  onStatus(listener: (status: WorkerStatus) => void): () => void;
   stop(): Promise<void>;
 }
 
-/** A sim worker that provisions itself as the gatekeeper and benchmarks, run by a real host. */
-async function startProvisionedWorker(chain: Chain): Promise<Worker> {
-  const dataDir = fresh('worker');
-  const sealing = createSimSealingProvider({
-    machineDir: fresh('machine'),
-    measurement: SIM_DEFAULT_MRENCLAVE,
-  });
+/**
+ * A sim worker process on `folder` (a new one by default): a new enclave core and a real host running
+ * it, with the gatekeeper role; on a folder it ran on before, it resumes as that worker.
+ */
+async function startWorker(
+  chain: Chain,
+  folder: WorkerFolder = { dataDir: fresh('worker'), machineDir: fresh('machine') },
+): Promise<Worker> {
+  const { dataDir, machineDir } = folder;
+  const sealing = createSimSealingProvider({ machineDir, measurement: SIM_DEFAULT_MRENCLAVE });
   const core = await createEnclaveCore({
     dataDir,
     sealing,
@@ -130,31 +168,41 @@ async function startProvisionedWorker(chain: Chain): Promise<Worker> {
   });
   const controller = new AbortController();
   const running = host.run(controller.signal);
-  let appointed = false;
-  await until('the worker to register, be appointed and benchmark', async () => {
-    const status = host.status();
-    if (!appointed && status.state === 'Registered') {
-      await submit(
-        chain,
-        governanceCalls.sudo(gatekeeperCalls.addGatekeeper(core.pubkey)),
-        devKeypair('alice'),
-      );
-      appointed = true;
-    }
-    return (
-      status.state === 'Provisioned' && status.benchmarksSubmitted >= 1 && (await hasBenchmark(chain, core))
-    );
-  });
   return {
+    folder,
     core,
     genesisHash,
     status: () => host.status(),
+    onStatus: (listener) => host.onStatus(listener),
     async stop() {
       controller.abort();
       await running;
       await client.close();
     },
   };
+}
+
+/** A sim worker that provisions itself as the gatekeeper and benchmarks, run by a real host. */
+async function startProvisionedWorker(chain: Chain): Promise<Worker> {
+  const worker = await startWorker(chain);
+  let appointed = false;
+  await until('the worker to register, be appointed and benchmark', async () => {
+    const status = worker.status();
+    if (!appointed && status.state === 'Registered') {
+      await submit(
+        chain,
+        governanceCalls.sudo(gatekeeperCalls.addGatekeeper(worker.core.pubkey)),
+        devKeypair('alice'),
+      );
+      appointed = true;
+    }
+    return (
+      status.state === 'Provisioned' &&
+      status.benchmarksSubmitted >= 1 &&
+      (await hasBenchmark(chain, worker.core))
+    );
+  });
+  return worker;
 }
 
 // One submitter per chain and signer, so that its nonces follow the pool.
@@ -329,6 +377,112 @@ describe('the heartbeat task', () => {
       assert.ok(task.status().included >= 1);
       assert.deepEqual(await refusedHeartbeats(chain), [], 'nothing was sent for an answered challenge');
     } finally {
+      await chain.close();
+    }
+  });
+
+  it('a worker restarted hundreds of blocks after its checkpoint verifies only the headers since and answers the challenge open at its restart within heartbeatWindow', {
+    timeout: 180_000,
+  }, async (t) => {
+    const chain = await startChain(restartGenesis);
+    const first = await startProvisionedWorker(chain);
+    const pubkey = first.core.pubkey;
+    const openChallenge = async () =>
+      (await callMethod(chain.client, computationRpc.getSession, toHex(pubkey)))?.pending ?? null;
+    let running: Worker | undefined = first;
+    let sealer: OrderingEngine | undefined;
+    try {
+      await startSession(chain, first.core);
+      await until('an accepted heartbeat', async () =>
+        (await livenessEvents(chain, pubkey)).some((e) => e.name === 'HeartbeatAccepted'),
+      );
+      await until('the host to see it included', async () => first.status().heartbeats.included >= 1);
+      // A clean stop seals the checkpoint at the host's verified head.
+      await first.stop();
+      running = undefined;
+      const checkpoint = first.status().headNumber!;
+
+      // While the worker is down the node's timer is paused and the test builds blocks back to back
+      // until the chain challenges the worker again: that challenge is open when it comes back.
+      await chain.node.engine.stop();
+      const node = chain.node.chain;
+      const authority = devKeypair('alice').secretSeed;
+      assert.equal(await openChallenge(), null, 'no challenge open when it went down');
+      let open: { block: number; deadline: number } | null = null;
+      while (open === null) {
+        assert.ok(
+          node.head().block.header.number < checkpoint + 2 * RESTART_GAP_BLOCKS,
+          'challenged again within twice the gap',
+        );
+        node.commitBlock(node.buildBlock(authority));
+        open = await openChallenge();
+      }
+      const restartHead = node.head().block.header.number;
+      assert.equal(open.block, restartHead);
+      assert.equal(open.deadline, restartHead + DEV_HEARTBEAT_WINDOW);
+      assert.ok(restartHead - checkpoint >= 250, `down for ${restartHead - checkpoint} blocks`);
+
+      // The restart: the chain carries on at a devnet's pace from the challenge block while a new
+      // process (new enclave core, new host) starts on the worker's folder.
+      const restartedAt = performance.now();
+      sealer = createSoloEngine({
+        chain: node,
+        authoritySeed: authority,
+        blockIntervalMs: RESTART_BLOCK_TIME_MS,
+        logger: pino({ level: 'silent' }),
+      });
+      await sealer.start();
+      const second = await startWorker(chain, first.folder);
+      running = second;
+      let caughtUp: { status: WorkerStatus; ms: number } | undefined;
+      let submittedMs: number | undefined;
+      second.onStatus((status) => {
+        const ms = performance.now() - restartedAt;
+        if (!caughtUp && (status.headNumber ?? 0) >= restartHead) caughtUp = { status, ms };
+        if (submittedMs === undefined && status.heartbeats.submitted >= 1) submittedMs = ms;
+      });
+      // The chain settles the challenge by its deadline: a heartbeat accepted, or a miss.
+      const accepted = await until('the challenge open at the restart to be settled', async () =>
+        (await livenessEvents(chain, pubkey, restartHead)).find(
+          (e) => e.name === 'HeartbeatAccepted' || e.name === 'HeartbeatMissed',
+        ),
+      );
+      const acceptedMs = performance.now() - restartedAt;
+      assert.equal(accepted.name, 'HeartbeatAccepted', `the challenge at ${open.block} was missed`);
+
+      // (a) It resumed from its checkpoint and verified the headers since, not the chain from genesis.
+      assert.ok(caughtUp, 'caught up');
+      assert.equal(caughtUp.status.resumedFrom, checkpoint);
+      assert.equal(caughtUp.status.headersVerified, caughtUp.status.headNumber! - checkpoint);
+      // (b) The challenge open at its restart is answered, within heartbeatWindow blocks of it.
+      assert.equal(accepted.fields.challengeBlock, open.block);
+      assert.ok(accepted.block <= open.deadline, `accepted at ${accepted.block}, deadline ${open.deadline}`);
+      const events = await livenessEvents(chain, pubkey);
+      assert.equal(
+        events.filter((e) => e.name === 'HeartbeatAccepted' && e.fields.challengeBlock === open.block).length,
+        1,
+      );
+      assert.deepEqual(
+        events.filter((e) => e.name === 'HeartbeatMissed'),
+        [],
+        'no challenge missed, before, during or after the restart',
+      );
+      // And the restarted host knows it: the inclusion seen, the session Idle, still on the checkpoint's count.
+      const status = await until('the host to see it included', async () =>
+        second.status().heartbeats.included >= 1 ? second.status() : undefined,
+      );
+      assert.equal(status.heartbeats.session, 'Idle');
+      assert.equal(status.headersVerified, status.headNumber! - checkpoint);
+      t.diagnostic(
+        `down ${restartHead - checkpoint} blocks (checkpoint at ${checkpoint}, challenged at ${open.block}); ` +
+          `restart verified ${caughtUp.status.headersVerified} headers to catch up (${caughtUp.ms.toFixed(0)} ms), ` +
+          `heartbeat submitted after ${submittedMs?.toFixed(0)} ms (${status.heartbeats.submitted} sent), accepted in block ${accepted.block} ` +
+          `(${accepted.block - open.block} of ${DEV_HEARTBEAT_WINDOW} blocks, seen after ${acceptedMs.toFixed(0)} ms); ` +
+          `refused: ${JSON.stringify(await refusedHeartbeats(chain))}`,
+      );
+    } finally {
+      await running?.stop();
+      await sealer?.stop();
       await chain.close();
     }
   });

@@ -6,6 +6,7 @@
 // included it in time (still before the deadline), and never sends one for a challenge a block already
 // answered (heartbeatAction.ts decides). Its memory is one submission and one answered challenge.
 import type { Logger } from 'pino';
+import { getHeader } from '../../client/getHeader.js';
 import { getStorage } from '../../client/getStorage.js';
 import type { RpcClient } from '../../client/types.js';
 import { bytesToHex, equalBytes } from '../../codec/bytes.js';
@@ -147,10 +148,16 @@ export function createHeartbeatTask(options: {
       if (answer.kind !== 'Heartbeat') return;
       const hash = await submitter.submit(computationCalls.heartbeat(answer.heartbeat));
       const earlier = action === 'resubmit' && inflight ? inflight.hashes : [];
+      // Counted from the node's best block, not our verified head: after a long catch-up the head
+      // lags the node, and counting from it would re-send a heartbeat no block could yet include.
+      const nodeBest = await getHeader(client).then(
+        (best) => best?.signed.header.number ?? head.header.number,
+        () => head.header.number,
+      );
       inflight = {
         session: open.session,
         block: open.block,
-        submittedAt: head.header.number,
+        submittedAt: Math.max(head.header.number, nodeBest),
         hashes: [...earlier, hash].slice(-MAX_HASHES_PER_CHALLENGE),
       };
       submitted += 1;
