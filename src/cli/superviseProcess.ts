@@ -1,10 +1,10 @@
 // One child process of the devnet (the gatekeeper, a worker), kept running: its output goes to a log
-// file, an unexpected exit is reported and the child restarted on the same arguments (the same data
+// file, rotated at a size cap (createRotatingLog.ts), an unexpected exit is reported and the child restarted on the same arguments (the same data
 // folder, hence the same sealed identity). A child that keeps dying right after it starts is given
 // up on rather than restarted forever. Stopping sends SIGTERM, then SIGKILL after a grace period.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, openSync } from 'node:fs';
+import { createRotatingLog } from './createRotatingLog.js';
 
 export type SupervisorEvent =
   | { kind: 'started'; name: string; pid: number; restarts: number }
@@ -24,8 +24,9 @@ export interface SuperviseOptions {
   name: string;
   command: string;
   args: readonly string[];
-  /** stdout and stderr of every run are appended here. */
+  /** stdout and stderr of every run are appended here, rotated past `logMaxBytes`. */
   logFile: string;
+  logMaxBytes?: number;
   onEvent: (event: SupervisorEvent) => void;
   /** Pause before a restart (default 1000 ms). */
   restartDelayMs?: number;
@@ -50,28 +51,27 @@ export function superviseProcess(options: SuperviseOptions): SupervisedProcess {
   let failedStarts = 0;
 
   function start(): void {
-    const log = openSync(options.logFile, 'a');
     const startedAt = Date.now();
-    let spawned: ChildProcess;
-    try {
-      spawned = spawn(options.command, [...options.args], {
-        // The IPC channel carries no messages: it closes when this process dies, however it dies,
-        // which tells the child to stop (see the worker command).
-        stdio: ['ignore', log, log, 'ipc'],
-        env: options.env ?? process.env,
-        // Its own process group: a Ctrl-C in the terminal reaches the devnet alone, which then stops
-        // its children in order instead of racing them.
-        detached: true,
-      });
-    } finally {
-      // The child holds its own descriptor of the log.
-      closeSync(log);
-    }
+    const spawned = spawn(options.command, [...options.args], {
+      // Output comes through this process so that the log can be rotated. The IPC channel carries
+      // no messages: it closes when this process dies, however it dies, which tells the child to
+      // stop (see the worker command).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: options.env ?? process.env,
+      // Its own process group: a Ctrl-C in the terminal reaches the devnet alone, which then stops
+      // its children in order instead of racing them.
+      detached: true,
+    });
+    const log = createRotatingLog(options.logFile, options.logMaxBytes);
+    const write = (chunk: Buffer) => log.write(chunk);
+    spawned.stdout?.on('data', write);
+    spawned.stderr?.on('data', write);
+    // Both pipes drained and the child gone: nothing more will be written.
+    spawned.on('close', () => log.close());
+    spawned.on('error', () => log.close());
     child = spawned;
     exited = once(spawned, 'exit').catch(() => undefined);
-    spawned.on('error', () => {
-      // spawn failures surface as an exit without a pid; 'exit' follows and is handled there.
-    });
+    // A spawn failure surfaces as an exit without a pid; 'exit' follows and is handled there.
     if (spawned.pid !== undefined) {
       options.onEvent({ kind: 'started', name: options.name, pid: spawned.pid, restarts });
     }
