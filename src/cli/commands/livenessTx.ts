@@ -4,6 +4,7 @@
 // key) are refused here, which saves a fee and a block.
 import type { Command } from 'commander';
 import { hexToBytes } from '../../codec/bytes.js';
+import type { Call } from '../../codec/chain.js';
 import { computationCalls } from '../../runtime/computation/types.js';
 import { contractsCalls } from '../../runtime/contracts/types.js';
 import { stakingCalls } from '../../runtime/staking/types.js';
@@ -36,6 +37,14 @@ function parseCodeHash(text: string): Uint8Array {
   return hexToBytes(text);
 }
 
+/**
+ * Builds a call from the command's arguments (a UsageError, before anything is signed, if one is
+ * malformed), signs it as `options` say and submits it.
+ */
+function runTx(build: () => Call, options: TxOptions, io: OutputSink): Promise<number> {
+  return runAction(io, async () => submitCall(build(), await resolveSigner(options), options, io));
+}
+
 /** `staking.bond(worker, amount)`, signed by the worker's operator. */
 export async function runStakingBond(
   worker: string,
@@ -43,10 +52,7 @@ export async function runStakingBond(
   options: TxOptions,
   io: OutputSink,
 ): Promise<number> {
-  return runAction(io, async () => {
-    const call = stakingCalls.bond(parseWorkerPubkey(worker), parseStakeAmount(amount));
-    return submitCall(call, await resolveSigner(options), options, io);
-  });
+  return runTx(() => stakingCalls.bond(parseWorkerPubkey(worker), parseStakeAmount(amount)), options, io);
 }
 
 /** `staking.unbond(worker, amount)`, signed by the stake's owner. */
@@ -56,10 +62,7 @@ export async function runStakingUnbond(
   options: TxOptions,
   io: OutputSink,
 ): Promise<number> {
-  return runAction(io, async () => {
-    const call = stakingCalls.unbond(parseWorkerPubkey(worker), parseStakeAmount(amount));
-    return submitCall(call, await resolveSigner(options), options, io);
-  });
+  return runTx(() => stakingCalls.unbond(parseWorkerPubkey(worker), parseStakeAmount(amount)), options, io);
 }
 
 /** `staking.withdraw(worker)`, signed by the stake's owner. */
@@ -68,10 +71,7 @@ export async function runStakingWithdraw(
   options: TxOptions,
   io: OutputSink,
 ): Promise<number> {
-  return runAction(io, async () => {
-    const call = stakingCalls.withdraw(parseWorkerPubkey(worker));
-    return submitCall(call, await resolveSigner(options), options, io);
-  });
+  return runTx(() => stakingCalls.withdraw(parseWorkerPubkey(worker)), options, io);
 }
 
 /** `computation.start | stop(worker)`, signed by the worker's operator. */
@@ -81,11 +81,7 @@ export async function runComputationSession(
   options: TxOptions,
   io: OutputSink,
 ): Promise<number> {
-  return runAction(io, async () => {
-    const key = parseWorkerPubkey(worker);
-    const call = change === 'start' ? computationCalls.start(key) : computationCalls.stop(key);
-    return submitCall(call, await resolveSigner(options), options, io);
-  });
+  return runTx(() => computationCalls[change](parseWorkerPubkey(worker)), options, io);
 }
 
 export interface DeployOptions extends TxOptions {
@@ -98,18 +94,16 @@ export async function runContractsDeploy(
   options: DeployOptions,
   io: OutputSink,
 ): Promise<number> {
-  return runAction(io, async () => {
-    const call = contractsCalls.deploy(parseCodeHash(codeHash), parseU32(options.replicas, '--replicas', 1));
-    return submitCall(call, await resolveSigner(options), options, io);
-  });
+  return runTx(
+    () => contractsCalls.deploy(parseCodeHash(codeHash), parseU32(options.replicas, '--replicas', 1)),
+    options,
+    io,
+  );
 }
 
 /** `contracts.undeploy(id)`, signed by the contract's owner. */
 export async function runContractsUndeploy(id: string, options: TxOptions, io: OutputSink): Promise<number> {
-  return runAction(io, async () => {
-    const call = contractsCalls.undeploy(parseU32(id, 'id', 0));
-    return submitCall(call, await resolveSigner(options), options, io);
-  });
+  return runTx(() => contractsCalls.undeploy(parseU32(id, 'id', 0)), options, io);
 }
 
 const WORKER_ARG = "the worker's identity key (0x-hex or phx1...)";

@@ -9,6 +9,7 @@ import { Stakes } from '../staking/storage.js';
 import { stakingCalls } from '../staking/types.js';
 import { createTestChain, type TestChain } from '../testing.js';
 import { Sessions } from './storage.js';
+import { heartbeatExtrinsics } from './testing/livenessChain.js';
 import { heartbeatFor, type SeededWorker, seedWorkers } from './testing.js';
 import { computationCalls } from './types.js';
 
@@ -41,11 +42,7 @@ function runBlocks(
   until?: () => boolean,
 ) {
   for (let i = 0; i < limit; i++) {
-    const beats = answering.flatMap((worker) => {
-      const call = heartbeatFor(chain, worker);
-      return call ? [chain.sign(worker.operator, call)] : [];
-    });
-    chain.executeBlock(beats);
+    chain.executeBlock(heartbeatExtrinsics(chain, answering));
     if (until?.()) return;
   }
 }

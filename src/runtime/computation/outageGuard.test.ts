@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { devKeypair, devSeed } from '../../codec/devKeys.js';
-import { ed25519FromSeed } from '../../codec/keys.js';
+import { devKeypair } from '../../codec/devKeys.js';
 import { getAssignments } from '../contracts/queries.js';
 import { contractsCalls } from '../contracts/types.js';
 import { DEV_MIN_STAKE, DEV_OUTAGE_WINDOW } from '../genesis/createDevGenesisConfig.js';
@@ -10,8 +9,10 @@ import { Stakes } from '../staking/storage.js';
 import { stakingCalls } from '../staking/types.js';
 import { createTestChain, type TestChain } from '../testing.js';
 import { Sessions } from './storage.js';
-import { heartbeatFor, type SeededWorker, seedWorkers } from './testing.js';
-import { challengeKeyOf, computationCalls } from './types.js';
+import { heartbeatExtrinsics } from './testing/livenessChain.js';
+import { grindCluster } from './testing/simulateLiveness.js';
+import { type SeededWorker, seedWorkers } from './testing.js';
+import { computationCalls } from './types.js';
 
 const STAKE = 4n * DEV_MIN_STAKE;
 
@@ -23,13 +24,6 @@ function start(chain: TestChain, workers: readonly SeededWorker[]): void {
   }
 }
 
-function heartbeats(chain: TestChain, answering: readonly SeededWorker[]): Uint8Array[] {
-  return answering.flatMap((worker) => {
-    const call = heartbeatFor(chain, worker);
-    return call ? [chain.sign(worker.operator, call)] : [];
-  });
-}
-
 /**
  * Deploys one-replica contracts, one per block while every worker answers, until each worker holds
  * one (each deploy draws afresh).
@@ -38,7 +32,7 @@ function makeAllServing(chain: TestChain, workers: readonly SeededWorker[]): voi
   const idle = () => workers.some((w) => Sessions.get(chain.reader, w.identity.publicKey)!.contracts === 0);
   for (let i = 0; i < 200 && idle(); i++) {
     const deploy = chain.sign('ferdie', contractsCalls.deploy(new Uint8Array(32).fill(i), 1));
-    chain.executeBlock([...heartbeats(chain, workers), deploy]);
+    chain.executeBlock([...heartbeatExtrinsics(chain, workers), deploy]);
   }
   for (const worker of workers)
     assert.ok(Sessions.get(chain.reader, worker.identity.publicKey)!.contracts > 0);
@@ -47,20 +41,10 @@ function makeAllServing(chain: TestChain, workers: readonly SeededWorker[]): voi
 function run(chain: TestChain, answering: readonly SeededWorker[], blocks: number): string[] {
   const names: string[] = [];
   for (let i = 0; i < blocks; i++) {
-    const { execution } = chain.executeBlock(heartbeats(chain, answering));
+    const { execution } = chain.executeBlock(heartbeatExtrinsics(chain, answering));
     for (const event of execution.events) if (event.module === 'computation') names.push(event.name);
   }
   return names;
-}
-
-/** Indices i whose worker `${prefix}/i` has a challenge key starting with the same `bits` bits as index 0's. */
-function grindCluster(prefix: string, size: number, bits: number): number[] {
-  const key = (i: number) =>
-    challengeKeyOf(ed25519FromSeed(devSeed(`${prefix}/${i}`)).publicKey) >> BigInt(64 - bits);
-  const target = key(0);
-  const found = [0];
-  for (let i = 1; found.length < size; i++) if (key(i) === target) found.push(i);
-  return found;
 }
 
 describe('outage guard', () => {
