@@ -21,6 +21,8 @@ export interface NodeProcess {
 export async function startNodeProcess(opts: {
   genesis: unknown;
   blockTimeMs: number;
+  /** More CLI options, after the ones above (e.g. `--ordering etcd …`; `--authority-key` wins over `--dev`). */
+  args?: readonly string[];
   /** Startup includes building genesis, which grows with its accounts. */
   timeoutMs?: number;
 }): Promise<NodeProcess> {
@@ -43,6 +45,7 @@ export async function startNodeProcess(opts: {
       '0',
       '--block-time',
       String(opts.blockTimeMs),
+      ...(opts.args ?? []),
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );

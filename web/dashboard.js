@@ -19,6 +19,9 @@ const SESSION_PAGE = 500;
 /** PHX has 12 decimals (runtime/balances/types.ts UNIT), as the CLI prints amounts. */
 const PHX_DECIMALS = 12;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** How often the nodes table asks each node for its health, and how long a node may take to answer. */
+const NODES_REFRESH_MS = 2000;
+const NODE_TIMEOUT_MS = 1500;
 
 const $ = (id) => document.getElementById(id);
 
@@ -421,6 +424,115 @@ function renderChart() {
   $('chart-blocks').textContent = String(head - first + 1);
 }
 
+// ---- nodes (issue 10) ------------------------------------------------------------------------------
+
+/**
+ * One JSON-RPC call over HTTP POST. The nodes table asks every node of the cluster itself, not
+ * through this page's node: each node's health is its own word. Other nodes are other origins; the
+ * nodes answer CORS for loopback pages (and --rpc-cors origins).
+ */
+async function httpCall(url, method, params = []) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    signal: AbortSignal.timeout(NODE_TIMEOUT_MS),
+  });
+  const data = await response.json();
+  if (data.error) throw new Error(`${data.error.message} (${data.error.code})`);
+  return data.result;
+}
+
+/** The nodes as last listed: when this page's node is down, the others are still asked. */
+let knownNodes = [];
+
+/** The cluster's nodes with each one's health (or why it did not answer); a lone node is one row. */
+async function readNodes() {
+  const self = location.origin;
+  let nodes;
+  try {
+    nodes = await httpCall(self, 'system_nodes');
+    knownNodes = nodes;
+  } catch (error) {
+    if (knownNodes.length === 0) throw error;
+    nodes = knownNodes;
+  }
+  if (nodes.length === 0)
+    return [{ name: 'this node', rpcUrl: self, health: await httpCall(self, 'system_health') }];
+  return Promise.all(
+    nodes.map(async (node) => {
+      if (!node.rpcUrl) return { ...node, error: 'no RPC address' };
+      try {
+        return { ...node, health: await httpCall(node.rpcUrl, 'system_health') };
+      } catch (error) {
+        return { ...node, error: error.name === 'TimeoutError' ? 'no answer' : 'unreachable' };
+      }
+    }),
+  );
+}
+
+function nodeRow(node) {
+  const h = node.health;
+  const nameCell = el('td');
+  nameCell.append(el('span', { text: node.name }));
+  nameCell.append(el('span', { class: 'sub mono', text: node.rpcUrl ?? '' }));
+  if (!h) {
+    return el(
+      'tr',
+      { 'data-node': node.name, 'data-role': 'unknown' },
+      nameCell,
+      el('td', {}, pill(node.error, 'bad')),
+      el('td', { class: 'muted', text: '–' }),
+      el('td', { class: 'muted', text: '–' }),
+      el('td', { class: 'muted', text: '–' }),
+    );
+  }
+  const headCell = el('td', { class: 'mono' });
+  headCell.append(
+    el('span', { text: `#${h.bestNumber}` }),
+    el('span', { class: 'sub', text: short(h.bestHash, 10, 8) }),
+  );
+  headCell.title = h.bestHash;
+  const syncCell = el('td');
+  syncCell.append(pill(h.inSync ? 'yes' : 'no', h.inSync ? 'ok' : 'warn'));
+  if (h.logNumber !== undefined)
+    syncCell.append(el('span', { class: 'sub', text: `log at #${h.logNumber}` }));
+  return el(
+    'tr',
+    { 'data-node': node.name, 'data-role': h.role, 'data-in-sync': String(h.inSync) },
+    nameCell,
+    el(
+      'td',
+      {},
+      pill(h.role, h.role === 'proposer' ? 'info' : 'wait'),
+      el('span', { class: 'sub', text: h.ordering }),
+    ),
+    headCell,
+    syncCell,
+    h.halted
+      ? el('td', {}, pill('halted', 'bad'), el('span', { class: 'sub', text: h.halted }))
+      : el('td', { class: 'muted', text: '–' }),
+  );
+}
+
+function renderNodes(nodes) {
+  $('node-rows').replaceChildren(...nodes.map(nodeRow));
+}
+
+/** Refreshes the nodes table every NODES_REFRESH_MS, apart from the WebSocket (which one node serves). */
+function watchNodes() {
+  const refresh = async () => {
+    try {
+      renderNodes(await readNodes());
+    } catch (error) {
+      console.error('nodes refresh failed', error);
+    } finally {
+      setTimeout(refresh, NODES_REFRESH_MS);
+    }
+  };
+  void refresh();
+}
+
 function renderConnection(state) {
   const badge = $('connection');
   badge.dataset.state = state;
@@ -544,3 +656,4 @@ function start() {
 }
 
 start();
+watchNodes();

@@ -10,6 +10,7 @@ import { registerLivenessQueryCommands } from './commands/livenessQuery.js';
 import { registerLivenessTxCommands } from './commands/livenessTx.js';
 import { registerNodeCommand } from './commands/node.js';
 import { registerQueryCommands } from './commands/query.js';
+import { registerSystemTxCommands } from './commands/systemTx.js';
 import { registerTxCommands } from './commands/tx.js';
 import { registerWorkerCommands } from './commands/worker.js';
 
@@ -27,7 +28,9 @@ export function createProgram(io: OutputSink = processSink): Command {
   registerNodeCommand(program, io);
   registerWorkerCommands(program, io);
   registerKeysCommands(program, io);
-  registerLivenessTxCommands(registerTxCommands(program, io), io);
+  const tx = registerTxCommands(program, io);
+  registerLivenessTxCommands(tx, io);
+  registerSystemTxCommands(tx, io);
   registerLivenessQueryCommands(registerQueryCommands(program, io), io);
   registerAttestCommands(program, io);
   registerCollateralCommands(program, io);

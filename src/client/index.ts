@@ -10,6 +10,7 @@ export { type AccountInfo, getAccount } from './getAccount.js';
 export { type BlockInfo, getBlock } from './getBlock.js';
 export { getBlockHash } from './getBlockHash.js';
 export { type ChainInfo, getChainInfo } from './getChainInfo.js';
+export { getClusterNodes } from './getClusterNodes.js';
 export { getEvents } from './getEvents.js';
 export { type GatekeeperSet, getGatekeepers } from './getGatekeepers.js';
 export { getHeader } from './getHeader.js';

@@ -9,6 +9,7 @@ import {
   BlockJsonSchema,
   BlockNumberSchema,
   ChainPropertiesJsonSchema,
+  ClusterNodeJsonSchema,
   Hash32InputSchema,
   Hash32Schema,
   HealthJsonSchema,
@@ -131,6 +132,13 @@ export const nodeRpc = {
     summary: 'Sync state, peers, pool size and the best block.',
     params: [],
     result: { name: 'health', schema: HealthJsonSchema, description: 'Node health.' },
+  }),
+  nodes: defineRpcSpec({
+    name: 'system_nodes',
+    summary:
+      'The nodes of the etcd cluster this node belongs to (name, RPC URL, authority key, whether it proposes); empty for other orderings.',
+    params: [],
+    result: { name: 'nodes', schema: z.array(ClusterNodeJsonSchema), description: 'Cluster nodes.' },
   }),
   chain: defineRpcSpec({
     name: 'system_chain',

@@ -97,6 +97,16 @@ export const StorageEntriesJsonSchema = z.array(z.object({ key: HexSchema, value
 export type StorageEntriesJson = z.infer<typeof StorageEntriesJsonSchema>;
 
 export const HealthJsonSchema = z.object({
+  /** How this node's blocks are ordered: `solo`, `follower` or `etcd`. */
+  ordering: z.enum(['solo', 'follower', 'etcd']),
+  /** `proposer` while this node orders blocks (solo always; etcd while it holds the leader key). */
+  role: z.enum(['proposer', 'follower']),
+  /** Whether the head it has applied is the newest it can know of (etcd: the log's, read recently). */
+  inSync: z.boolean(),
+  /** etcd: the log's head as this node last read it. */
+  logNumber: BlockNumberSchema.optional(),
+  /** Why the node stopped following, when it did (a log block it cannot reproduce). */
+  halted: z.string().optional(),
   isSyncing: z.boolean(),
   peers: z.number().int().min(0),
   pendingExtrinsics: z.number().int().min(0),
@@ -104,6 +114,15 @@ export const HealthJsonSchema = z.object({
   bestHash: Hash32Schema,
 });
 export type HealthJson = z.infer<typeof HealthJsonSchema>;
+
+/** A node of an etcd cluster as another node read it from etcd (system_nodes). */
+export const ClusterNodeJsonSchema = z.object({
+  name: z.string(),
+  rpcUrl: z.string().optional(),
+  authority: z.string(),
+  proposer: z.boolean(),
+});
+export type ClusterNodeJson = z.infer<typeof ClusterNodeJsonSchema>;
 
 export const ChainPropertiesJsonSchema = z.object({
   chain: z.string(),

@@ -3,6 +3,7 @@
 // function that tests drive in process.
 import type { Block, Event, SignedHeader } from '../codec/chain.js';
 import type { ExtrinsicOutcome } from '../runtime/api.js';
+import type { OrderingStatus } from './ordering/orderingEngine.js';
 
 export interface StorageProofResult {
   blockHash: Uint8Array;
@@ -17,6 +18,14 @@ export interface NewHead {
   hash: Uint8Array;
   signed: SignedHeader;
   events: Event[];
+}
+
+export interface NodeHealth extends OrderingStatus {
+  isSyncing: boolean;
+  peers: number;
+  pendingExtrinsics: number;
+  /** The head this node has applied. */
+  bestNumber: number;
 }
 
 export interface ChainService {
@@ -35,13 +44,18 @@ export interface ChainService {
     startAfter: Uint8Array | undefined,
     limit: number,
   ): { key: Uint8Array; value: Uint8Array }[];
-  /** Validates and queues; returns the extrinsic hash or throws RpcError naming the InvalidTransaction code. */
-  submitExtrinsic(extrinsic: Uint8Array): Uint8Array;
+  /**
+   * Validates and queues; returns the extrinsic hash or throws RpcError naming the InvalidTransaction
+   * code. Under etcd ordering it settles once the extrinsic is durable in etcd.
+   */
+  submitExtrinsic(extrinsic: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /**
    * The nonce after the account's extrinsics that the pool holds at consecutive nonces from
    * `accountNonce` (its nonce at the head): `accountNonce` itself when it holds none.
    */
   nextNonce(account: Uint8Array, accountNonce: number): number;
   subscribeNewHeads(listener: (head: NewHead) => void): () => void;
-  health(): { isSyncing: boolean; peers: number; pendingExtrinsics: number; bestNumber: number };
+  health(): NodeHealth;
+  /** The etcd cluster's nodes (system_nodes); absent or empty for other orderings. */
+  clusterNodes?(): { name: string; rpcUrl?: string; authority: string; proposer: boolean }[];
 }

@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { type Block, hashHeader, listRoot, signHeader } from '../codec/chain.js';
+import { type Block, hashHeader, listRoot, signExtrinsic, signHeader } from '../codec/chain.js';
 import { MAX_TIMESTAMP_STEP_MS } from '../codec/checkHeaderExtendsParent.js';
 import { devKeypair } from '../codec/devKeys.js';
 import type { CheckOptions, Runtime } from '../runtime/api.js';
+import { governanceCalls } from '../runtime/governance/types.js';
+import { systemCalls } from '../runtime/system/types.js';
 import { createNode, type Node, type NodeRole } from './createNode.js';
 import { BlockImportError, NodeError } from './errors.js';
 import { executeBlock } from './executeBlock.js';
 import { createDefaultNodeRuntime, type NodeRuntime } from './nodeRuntime.js';
 import { createChainBlockSource } from './ordering/blockSource.js';
-import { GENESIS_TIME, makeTempDir, testGenesis, transfer } from './testing/nodeFixture.js';
+import { GENESIS_TIME, makeTempDir, openTestNode, testGenesis, transfer } from './testing/nodeFixture.js';
 
 const alice = devKeypair('alice');
+const bob = devKeypair('bob');
 const HOUR = Number(MAX_TIMESTAMP_STEP_MS);
 
 describe('createChain header rule', () => {
@@ -240,6 +243,54 @@ describe('createChain signature checks', () => {
       () => execute('import'),
       (error: unknown) => error instanceof BlockImportError && /BadSignature/.test(error.message),
     );
+  });
+});
+
+describe('createChain authority changes', () => {
+  it('checks the block after system.setAuthorities against the new set: a new authority seals it, a removed one is refused', async () => {
+    const dirs = [makeTempDir(), makeTempDir()];
+    const [leader, follower] = dirs.map((dir) => openTestNode(dir.path));
+    try {
+      const { genesisHash } = leader!.chain;
+      leader!.chain.pool.submit(
+        signExtrinsic({
+          genesisHash,
+          signerSeed: alice.secretSeed,
+          signer: alice.publicKey,
+          nonce: 0,
+          call: governanceCalls.sudo(systemCalls.setAuthorities([bob.publicKey])),
+        }),
+      );
+      // Block 1 makes the change and is sealed by alice: it is checked against genesis, where she is the authority.
+      const first = leader!.chain.buildBlock(alice.secretSeed);
+      leader!.chain.commitBlock(first);
+      assert.deepEqual(leader!.chain.authorities(), [bob.publicKey]);
+      follower!.chain.importBlock(first.block);
+      assert.deepEqual(follower!.chain.authorities(), [bob.publicKey]);
+
+      // From block 2 on, alice cannot seal and a follower refuses her block; bob's is taken.
+      assert.throws(
+        () => leader!.chain.buildBlock(alice.secretSeed),
+        (error: unknown) => error instanceof NodeError && error.code === 'NotAnAuthority',
+      );
+      const second = leader!.chain.buildBlock(bob.secretSeed);
+      const byAlice = { ...second.block.header, author: alice.publicKey };
+      assert.throws(
+        () =>
+          follower!.chain.importBlock({
+            ...second.block,
+            header: byAlice,
+            signature: signHeader(byAlice, alice.secretSeed),
+          }),
+        (error: unknown) => error instanceof BlockImportError && error.code === 'UnknownAuthor',
+      );
+      assert.equal(follower!.head().signed.header.number, 1);
+      assert.deepEqual(follower!.chain.importBlock(second.block), second.hash);
+      assert.deepEqual(follower!.head().hash, second.hash);
+    } finally {
+      for (const node of [leader, follower]) await node!.stop();
+      for (const dir of dirs) dir.remove();
+    }
   });
 });
 

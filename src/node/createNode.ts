@@ -10,7 +10,12 @@ import { createDefaultNodeRuntime, type NodeRuntime } from './nodeRuntime.js';
 import { type BlockSource, createRpcBlockSource } from './ordering/blockSource.js';
 import { createFollowerEngine } from './ordering/createFollowerEngine.js';
 import { createSoloEngine } from './ordering/createSoloEngine.js';
-import type { OrderingEngine } from './ordering/orderingEngine.js';
+import {
+  type ClusterNode,
+  createEtcdEngine,
+  type EtcdEngineOptions,
+} from './ordering/etcd/createEtcdEngine.js';
+import type { EngineStartContext, OrderingEngine } from './ordering/orderingEngine.js';
 import type { StatePruning } from './store/statePruning.js';
 
 export type NodeRole =
@@ -20,7 +25,24 @@ export type NodeRole =
       upstreamUrl: string;
       /** Overrides the RPC-backed source (tests, tools); `upstreamUrl` is then only a label. */
       source?: BlockSource;
-    };
+    }
+  | ({ kind: 'etcd' } & Pick<
+      EtcdEngineOptions,
+      | 'endpoints'
+      | 'name'
+      | 'authoritySeed'
+      | 'prefix'
+      | 'sessionTtlSeconds'
+      | 'pendingTtlSeconds'
+      | 'logRetention'
+      | 'ignoreLeaderKey'
+    >);
+
+/**
+ * Largest block an etcd node builds: etcd refuses requests over --max-request-bytes (1.5 MiB by
+ * default), and a block is one request.
+ */
+export const ETCD_MAX_BLOCK_BYTES = 1024 * 1024;
 
 export interface NodeOptions {
   dataDir: string;
@@ -47,11 +69,13 @@ export interface Node extends ChainService {
   readonly role: NodeRole['kind'];
   readonly engine: OrderingEngine;
   readonly chain: Chain;
-  start(): Promise<void>;
+  start(context?: EngineStartContext): Promise<void>;
   /** Stops ordering and closes the store. Idempotent. */
   stop(): Promise<void>;
   /** Prometheus text exposition of this node's metrics. */
   metrics(): Promise<string>;
+  /** The etcd cluster's nodes as this node last read them (empty for other orderings). */
+  clusterNodes(): ClusterNode[];
 }
 
 /** Largest page listStorage returns. */
@@ -72,26 +96,39 @@ export function createNode(options: NodeOptions): Node {
     ...(options.maxBlockExtrinsics === undefined ? {} : { maxBlockExtrinsics: options.maxBlockExtrinsics }),
     ...(options.futureToleranceMs === undefined ? {} : { futureToleranceMs: options.futureToleranceMs }),
     ...(options.statePruning === undefined ? {} : { statePruning: options.statePruning }),
+    ...(options.role.kind === 'etcd' ? { maxBlockBytes: ETCD_MAX_BLOCK_BYTES } : {}),
   });
 
   let engine: OrderingEngine;
+  let clusterNodes = (): ClusterNode[] => [];
   try {
     const { role } = options;
-    engine =
-      role.kind === 'solo'
-        ? createSoloEngine({
-            chain,
-            authoritySeed: role.authoritySeed,
-            blockIntervalMs: options.blockIntervalMs,
-            logger,
-          })
-        : createFollowerEngine({
-            chain,
-            source: role.source ?? createRpcBlockSource(role.upstreamUrl),
-            upstreamUrl: role.upstreamUrl,
-            pollIntervalMs: Math.max(50, Math.floor(options.blockIntervalMs / 2)),
-            logger,
-          });
+    if (role.kind === 'solo') {
+      engine = createSoloEngine({
+        chain,
+        authoritySeed: role.authoritySeed,
+        blockIntervalMs: options.blockIntervalMs,
+        logger,
+      });
+    } else if (role.kind === 'follower') {
+      engine = createFollowerEngine({
+        chain,
+        source: role.source ?? createRpcBlockSource(role.upstreamUrl),
+        upstreamUrl: role.upstreamUrl,
+        pollIntervalMs: Math.max(50, Math.floor(options.blockIntervalMs / 2)),
+        logger,
+      });
+    } else {
+      const { kind: _, ...etcd } = role;
+      const etcdEngine = createEtcdEngine({
+        ...etcd,
+        chain,
+        blockIntervalMs: options.blockIntervalMs,
+        logger,
+      });
+      engine = etcdEngine;
+      clusterNodes = etcdEngine.clusterNodes;
+    }
   } catch (error) {
     void chain.close();
     throw error;
@@ -126,15 +163,16 @@ export function createNode(options: NodeOptions): Node {
     nextNonce: (account, accountNonce) => chain.pool.nextNonce(account, accountNonce),
     subscribeNewHeads: (listener) => chain.subscribeNewHeads(listener),
     health: () => ({
+      ...engine.status(),
       isSyncing: engine.isSyncing(),
       peers: engine.peers(),
       pendingExtrinsics: chain.pool.size,
       bestNumber: chain.head().block.header.number,
     }),
-    async start() {
+    async start(context) {
       if (state !== 'created') throw new NodeError('InvalidState', `cannot start a node that is ${state}`);
       state = 'started';
-      await engine.start();
+      await engine.start(context);
     },
     stop() {
       if (!stopping) {
@@ -144,6 +182,7 @@ export function createNode(options: NodeOptions): Node {
       return stopping;
     },
     metrics: () => metrics.registry.metrics(),
+    clusterNodes: () => clusterNodes(),
   };
   return node;
 }

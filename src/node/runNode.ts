@@ -68,7 +68,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunningNode> {
       ...(options.rpcAllowedHosts ? { allowedHosts: options.rpcAllowedHosts } : {}),
       ...(options.rpcAllowedOrigins ? { allowedOrigins: options.rpcAllowedOrigins } : {}),
     });
-    await node.start();
+    await node.start({ rpcUrl: server.url });
   } catch (error) {
     await node.stop();
     throw error;

@@ -18,7 +18,13 @@ describe('consensus constants', () => {
       mine.map((module) => [module.name, listErrors(module.errors).map((e) => `${e.code}:${e.error}`)]),
     );
     assert.deepEqual(codes, {
-      system: ['0:UnknownCall', '1:BadOrigin', '2:MalformedCall', '3:InvalidParameters'],
+      system: [
+        '0:UnknownCall',
+        '1:BadOrigin',
+        '2:MalformedCall',
+        '3:InvalidParameters',
+        '4:InvalidAuthorities',
+      ],
       balances: ['0:InsufficientBalance', '1:BelowExistentialDeposit', '2:Overflow', '3:KeepAlive'],
       governance: ['0:RequireSudo'],
     });

@@ -11,10 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import { encodeAddress } from '../../src/codec/address.js';
 import { devKeypair } from '../../src/codec/devKeys.js';
 import { DEV_ENDOWMENT, UNIT } from '../../src/runtime/index.js';
-import { firstStdoutLine } from './devnetProcess.js';
+import { CLI, firstStdoutLine } from './devnetProcess.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
+
 const BOB = encodeAddress(devKeypair('bob').publicKey);
 
 interface Run {

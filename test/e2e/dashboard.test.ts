@@ -123,6 +123,7 @@ interface PageState {
   banner: boolean;
   gatekeepers: number;
   events: string[];
+  nodes: { name: string; role: string; inSync: string; text: string }[];
 }
 
 const READ_PAGE = `JSON.stringify({
@@ -137,6 +138,12 @@ const READ_PAGE = `JSON.stringify({
   banner: !document.getElementById('insecure-banner').hidden,
   gatekeepers: document.querySelectorAll('#gatekeepers li[title]').length,
   events: [...document.querySelectorAll('#events li')].map((item) => item.dataset.event),
+  nodes: [...document.querySelectorAll('#node-rows tr[data-node]')].map((row) => ({
+    name: row.dataset.node,
+    role: row.dataset.role,
+    inSync: row.dataset.inSync,
+    text: row.textContent,
+  })),
 })`;
 
 describe('the dashboard in headless Chromium', { skip }, () => {
@@ -182,6 +189,12 @@ describe('the dashboard in headless Chromium', { skip }, () => {
     }
     assert.ok(shown.banner, 'the page warns that the chain trusts the sim root');
     assert.equal(shown.gatekeepers, 1);
+    // A devnet without --nodes is one solo node: the nodes table shows it alone, proposing, in sync.
+    assert.deepEqual(
+      shown.nodes.map(({ name, role, inSync }) => ({ name, role, inSync })),
+      [{ name: 'this node', role: 'proposer', inSync: 'true' }],
+    );
+    assert.match(shown.nodes[0]!.text, /solo/);
 
     await waitFor('registration and provisioning events in the event list', async () => {
       const { events } = await read();

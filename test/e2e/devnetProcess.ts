@@ -1,14 +1,40 @@
-// A `phalanx devnet` child process for the end-to-end tests: the real CLI entry through tsx, free
+// A `phalanx devnet` child process for the end-to-end tests: the real CLI entry (cliEntry), free
 // ports, short blocks, a temporary data folder; helpers to wait on chain conditions over RPC.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-export const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
+
+/** The newest modification time of any file under `dir` (ms). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The `phalanx` entry the end-to-end tests run: the compiled one (bin/phalanx.js) when dist/ is at
+ * least as new as every source file, as after `npm test`'s build; otherwise the sources through tsx.
+ * A process through tsx spends a second or more compiling before it starts, and a devnet test
+ * starts dozens (the devnet, its nodes and workers, each CLI call).
+ */
+function cliEntry(): string[] {
+  const compiled = join(ROOT, 'dist/cli/main.js');
+  if (existsSync(compiled) && statSync(compiled).mtimeMs >= newestMtime(join(ROOT, 'src'))) {
+    return [join(ROOT, 'bin/phalanx.js')];
+  }
+  return ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
+}
+
+export const CLI = cliEntry();
 
 export interface DevnetPids {
   devnet: number;
@@ -18,6 +44,9 @@ export interface DevnetPids {
 export interface DevnetProcess {
   child: ChildProcess;
   rpcUrl: string;
+  /** Every node the devnet printed (one without --nodes), and its etcd cluster's client URLs. */
+  nodes: { name: string; rpcUrl: string; wsUrl: string }[];
+  etcd: string[];
   dashboardUrl: string;
   dataDir: string;
   stderr(): string;
@@ -58,12 +87,20 @@ export async function startDevnetProcess(args: string[] = []): Promise<DevnetPro
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const { line, stderr } = await firstStdoutLine(child);
-  const info = JSON.parse(line) as { rpcUrl: string; dashboardUrl: string | null; pidsFile: string | null };
+  const info = JSON.parse(line) as {
+    rpcUrl: string;
+    nodes: DevnetProcess['nodes'];
+    etcd: string[];
+    dashboardUrl: string | null;
+    pidsFile: string | null;
+  };
   const readPids = async () =>
     JSON.parse(await readFile(join(dataDir, 'devnet-pids.json'), 'utf8')) as DevnetPids;
   return {
     child,
     rpcUrl: info.rpcUrl,
+    nodes: info.nodes,
+    etcd: info.etcd,
     dashboardUrl: info.dashboardUrl ?? '',
     dataDir,
     stderr,

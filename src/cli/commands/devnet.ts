@@ -2,22 +2,30 @@
 // genesis (dev accounts funded, alice the authority and sudo key, the devnet's INSECURE sim root
 // trusted) serving RPC and the dashboard, plus a gatekeeper and sim workers, each its own
 // `phalanx worker` process. Each part is a `DevnetService`, started in order and stopped in reverse.
+// With `--nodes N` (2-5) the chain runs on N nodes sharing an etcd cluster of N members (the etcd
+// ordering): every node and every member is its own child process (startDevnetCluster.ts), node i
+// sealing with dev key i (alice, bob, …), which the genesis names as the authorities.
 //
-// Decisions (ARCHITECTURE.md): the node runs inside the devnet process (the devnet is the node's
-// process; it needs the node's address before it can start anyone else), the workers are child
-// processes of the same CLI entry. A child that exits unexpectedly is reported on stderr and
-// restarted on the same data folder (so with the same sealed identity); one that keeps failing
-// right after start is given up on. Children's PIDs are kept in <data>/devnet-pids.json and their
-// logs in <data>/logs/.
+// Decisions (ARCHITECTURE.md): a single node runs inside the devnet process (the devnet is the
+// node's process; it needs the node's address before it can start anyone else); a cluster's nodes
+// and etcd members, and the workers, are child processes (the nodes and workers of the same CLI
+// entry). A child that exits unexpectedly is reported on stderr and restarted on the same data
+// folder and flags (so with the same sealed identity, the same store, the same etcd membership);
+// one that keeps failing right after start is given up on. Children's PIDs are kept by name in
+// <data>/devnet-pids.json and their logs in <data>/logs/. The devnet follows the chain over RPC in
+// both cases (watchDevnetHeads.ts), and spreads the workers over the nodes.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
+import { createHttpClient } from '../../client/createHttpClient.js';
+import { getChainInfo } from '../../client/getChainInfo.js';
 import { encodeAddress } from '../../codec/address.js';
 import { toHex } from '../../codec/bytes.js';
 import { DEV_ACCOUNT_NAMES, devKeypair } from '../../codec/devKeys.js';
+import type { Keypair } from '../../codec/keys.js';
 import { runNode } from '../../node/runNode.js';
 import { lockDataDir } from '../../node/store/lockDataDir.js';
 import type { StatePruning } from '../../node/store/statePruning.js';
@@ -26,12 +34,14 @@ import { loadOrCreateSimPki } from '../../worker/host/loadOrCreateSimPki.js';
 import { dashboardDir, defaultDataDir } from '../dataDirs.js';
 import { formatAmount, runAction, toJsonText } from '../output.js';
 import { DEFAULT_RPC_PORT } from '../rpcUrl.js';
+import { requireEtcd, startDevnetCluster } from '../startDevnetCluster.js';
 import {
   killNow,
   type SupervisedProcess,
   type SupervisorEvent,
   superviseProcess,
 } from '../superviseProcess.js';
+import { watchDevnetHeads } from '../watchDevnetHeads.js';
 import { watchDevnetLiveness } from '../watchDevnetLiveness.js';
 import { watchDevnetWorkers } from '../watchDevnetWorkers.js';
 import { type OutputSink, processSink, UsageError } from './cliSupport.js';
@@ -44,6 +54,8 @@ export const DEFAULT_DEVNET_WORKERS = 3;
 /** More workers than funded operators share operators; their hosts retry the nonce races. */
 const MAX_DEVNET_WORKERS = 32;
 export const DEVNET_PIDS_FILE = 'devnet-pids.json';
+/** `--nodes`: one node alone (solo ordering), or an etcd cluster of 2 to 5 nodes, one dev key each. */
+export const MAX_DEVNET_NODES = 5;
 
 /** The argv that runs this same `phalanx` entry again: bin/phalanx.js, or `--import tsx src/cli/main.ts`. */
 export function selfCommand(): { command: string; prefix: string[] } {
@@ -63,6 +75,7 @@ export interface DevnetOptions {
   json?: boolean;
   /** `--workers N` gives a string; `--no-workers` gives false. */
   workers?: string | boolean;
+  nodes?: string;
   statePruning?: string;
   /** `--attestation-validity`: how long a registration lasts on a new devnet's genesis. */
   attestationValidity?: string;
@@ -75,16 +88,28 @@ export interface DevnetService {
   close(): Promise<void>;
 }
 
-export interface Devnet {
-  dataDir: string;
+/** One node of the devnet: `node` alone, or node-1 … node-N of a cluster. */
+export interface DevnetNode {
+  name: string;
   rpcUrl: string;
   wsUrl: string;
+}
+
+export interface Devnet {
+  dataDir: string;
+  /** The first node's addresses (the only node's, without --nodes). */
+  rpcUrl: string;
+  wsUrl: string;
+  /** Every node; the first is the one `rpcUrl` names. */
+  nodes: DevnetNode[];
+  /** The etcd cluster's client URLs; empty for a single node. */
+  etcdEndpoints: string[];
   chain: string;
   genesisHash: Uint8Array;
   /** Where the dashboard is served (the RPC port), if the package has one. */
   dashboardUrl: string | undefined;
   services: DevnetService[];
-  /** The gatekeeper and worker processes, by name (gatekeeper, worker-1, ...). */
+  /** The child processes by name: etcd-1…, node-1… (with --nodes), gatekeeper, worker-1, ... */
   processes: SupervisedProcess[];
   /** Stops the services in reverse order; a --tmp data folder is removed. Idempotent. */
   close(): Promise<void>;
@@ -93,11 +118,14 @@ export interface Devnet {
 export async function startDevnet(options: {
   dataDir: string;
   removeDataDir: boolean;
+  /** The node's RPC port; with `nodes` > 1, node-1's, the next nodes' following it (0: free ports). */
   rpcPort: number;
   blockIntervalMs: number;
   logLevel: string;
   /** Sim workers besides the gatekeeper; undefined: node only (no gatekeeper either). */
   workers?: number;
+  /** Nodes (default 1: one solo node in this process); 2 or more: an etcd cluster of child processes. */
+  nodes?: number;
   /** Lines for humans about the devnet's children (default: stderr). */
   report?: (line: string) => void;
   /** The node's `--state-pruning` (default DEFAULT_STATE_PRUNING). */
@@ -111,6 +139,9 @@ export async function startDevnet(options: {
   // Logs go to stderr: stdout carries the addresses that scripts and tests read.
   const logger = pino({ level: options.logLevel }, pino.destination(2));
   const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const nodeCount = options.nodes ?? 1;
+  // Before anything is written: a genesis made for N nodes would bind the data folder to --nodes N.
+  if (nodeCount > 1) requireEtcd(nodeCount);
   const services: DevnetService[] = [];
   const processes: SupervisedProcess[] = [];
   const killOnExit = () => killNow(processes);
@@ -132,36 +163,143 @@ export async function startDevnet(options: {
     })();
     return closing;
   };
+  const logDir = join(options.dataDir, 'logs');
+  const pidsFile = join(options.dataDir, DEVNET_PIDS_FILE);
+  const writePids = () => {
+    const children = Object.fromEntries(
+      processes.map((p) => [p.name, { pid: p.pid ?? null, dataDir: join(options.dataDir, p.name) }]),
+    );
+    // Written whole and renamed, so a reader never sees half a file.
+    writeFileSync(`${pidsFile}.tmp`, `${JSON.stringify({ devnet: process.pid, children }, null, 2)}\n`);
+    renameSync(`${pidsFile}.tmp`, pidsFile);
+  };
+  const onEvent = (event: SupervisorEvent) => {
+    if (event.kind === 'exited') {
+      const how = event.signal ? `signal ${event.signal}` : `exit code ${event.code}`;
+      report(`${event.name} (pid ${event.pid}) exited unexpectedly (${how})`);
+    } else if (event.kind === 'restarting') {
+      report(`restarting ${event.name} in ${event.inMs} ms (same data folder, same identity)`);
+    } else if (event.kind === 'gaveUp') {
+      report(
+        `${event.name} failed ${event.failures} times right after starting; not restarting it (see logs/${event.name}.log)`,
+      );
+    } else if (event.restarts > 0) {
+      report(`${event.name} restarted (pid ${event.pid})`);
+    }
+    // A child's first start is written by `supervise` once it is in the list.
+    if (processes.some((p) => p.name === event.name)) writePids();
+  };
+  const supervise = (name: string, command: string, args: readonly string[]): SupervisedProcess => {
+    if (processes.length === 0) {
+      mkdirSync(logDir, { recursive: true });
+      // Kill what is left if the devnet itself dies (an uncaught error): the children are in their
+      // own process group and would otherwise outlive it.
+      process.on('exit', killOnExit);
+    }
+    const supervised = superviseProcess({
+      name,
+      command,
+      args,
+      logFile: join(logDir, `${name}.log`),
+      onEvent,
+    });
+    processes.push(supervised);
+    // At once, so that a devnet killed while it starts still names every child it started.
+    writePids();
+    return supervised;
+  };
+  /**
+   * One service stopping a group of children: a cluster's nodes together; its etcd members one after
+   * another, last started first. Members stopped together hang: the leader's stop hands leadership
+   * to a peer that is stopping too, and waits about 7 s for it (measured on etcd 3.4); one after
+   * another, each stop takes some 20 ms.
+   */
+  const addGroup = (name: string, order: 'together' | 'inTurn'): SupervisedProcess[] => {
+    const group: SupervisedProcess[] = [];
+    services.push({
+      name,
+      close: async () => {
+        if (order === 'together') await Promise.all(group.map((p) => p.stop()));
+        else for (const p of group.toReversed()) await p.stop();
+      },
+    });
+    return group;
+  };
   try {
     // INSECURE: the sim PKI every devnet worker quotes under; the genesis trusts its root. Kept in
     // the data folder, so a persisted devnet keeps the same genesis.
     const simMachineDir = join(options.dataDir, 'sim-machine');
     const simPki = loadOrCreateSimPki(simMachineDir, Math.floor(Date.now() / 1000));
     const staticDir = dashboardDir();
-    const node = await runNode({
-      dataDir: join(options.dataDir, 'node'),
-      genesis: loadOrCreateGenesis(
-        options.dataDir,
-        simPki.rootCertDer,
-        options.attestationValidityMs,
-        options.blockIntervalMs,
-      ),
-      role: { kind: 'solo', authoritySeed: devKeypair('alice').secretSeed },
-      blockIntervalMs: options.blockIntervalMs,
-      rpcPort: options.rpcPort,
-      ...(options.statePruning === undefined ? {} : { statePruning: options.statePruning }),
-      ...(options.rpcAllowedHosts ? { rpcAllowedHosts: options.rpcAllowedHosts } : {}),
-      ...(options.rpcAllowedOrigins ? { rpcAllowedOrigins: options.rpcAllowedOrigins } : {}),
-      logger,
-      handleSignals: false,
-      ...(staticDir ? { staticDir } : {}),
-    });
-    services.push({ name: 'node', close: () => node.close() });
+    // One dev key per node; a single node keeps the dev genesis's own authority (alice).
+    const authorities =
+      nodeCount === 1 ? undefined : DEV_ACCOUNT_NAMES.slice(0, nodeCount).map((name) => devKeypair(name));
+    const genesis = loadOrCreateGenesis(
+      options.dataDir,
+      simPki.rootCertDer,
+      options.attestationValidityMs,
+      options.blockIntervalMs,
+      authorities,
+    );
+    let nodes: DevnetNode[];
+    let etcdEndpoints: string[] = [];
+    let chain: string;
+    let genesisHash: Uint8Array;
+    if (authorities === undefined) {
+      const node = await runNode({
+        dataDir: join(options.dataDir, 'node'),
+        genesis,
+        role: { kind: 'solo', authoritySeed: devKeypair('alice').secretSeed },
+        blockIntervalMs: options.blockIntervalMs,
+        rpcPort: options.rpcPort,
+        ...(options.statePruning === undefined ? {} : { statePruning: options.statePruning }),
+        ...(options.rpcAllowedHosts ? { rpcAllowedHosts: options.rpcAllowedHosts } : {}),
+        ...(options.rpcAllowedOrigins ? { rpcAllowedOrigins: options.rpcAllowedOrigins } : {}),
+        logger,
+        handleSignals: false,
+        ...(staticDir ? { staticDir } : {}),
+      });
+      services.push({ name: 'node', close: () => node.close() });
+      nodes = [{ name: 'node', rpcUrl: node.rpcUrl, wsUrl: node.wsUrl }];
+      chain = node.node.chainName;
+      genesisHash = node.node.genesisHash;
+    } else {
+      // Stopped last: workers first, then the nodes (each resigns its etcd lease), then etcd.
+      const etcdGroup = addGroup('etcd', 'inTurn');
+      const nodeGroup = addGroup('nodes', 'together');
+      const cluster = await startDevnetCluster({
+        dataDir: options.dataDir,
+        authorities,
+        genesisFile: join(options.dataDir, 'genesis.json'),
+        rpcPort: options.rpcPort,
+        blockIntervalMs: options.blockIntervalMs,
+        logLevel: childLogLevel(options.logLevel),
+        cli: selfCommand(),
+        supervise: (group, name, command, args) => {
+          const supervised = supervise(name, command, args);
+          (group === 'etcd' ? etcdGroup : nodeGroup).push(supervised);
+          return supervised;
+        },
+        logFile: (name) => join(logDir, `${name}.log`),
+        ...(options.statePruning === undefined ? {} : { statePruning: options.statePruning }),
+        ...(options.rpcAllowedHosts ? { rpcAllowedHosts: options.rpcAllowedHosts } : {}),
+        ...(options.rpcAllowedOrigins ? { rpcAllowedOrigins: options.rpcAllowedOrigins } : {}),
+      });
+      nodes = cluster.nodes;
+      etcdEndpoints = cluster.etcdEndpoints;
+      const client = createHttpClient(nodes[0]!.rpcUrl);
+      try {
+        ({ chain, genesisHash } = await getChainInfo(client));
+      } finally {
+        await client.close();
+      }
+    }
+    const rpcUrls = nodes.map((n) => n.rpcUrl);
 
     if (options.workers !== undefined) {
       let lastWatchError: string | undefined;
       const watch = watchDevnetWorkers({
-        rpcUrl: node.rpcUrl,
+        rpcUrl: rpcUrls[0]!,
         sudo: devKeypair('alice'),
         gatekeeperOperator: devKeypair(DEVNET_GATEKEEPER_OPERATOR).publicKey,
         expectedWorkers: options.workers + 1,
@@ -174,19 +312,12 @@ export async function startDevnet(options: {
           logger.warn({ err: error }, 'devnet watch failed; retrying every block');
         },
       });
-      const unsubscribe = node.node.subscribeNewHeads((head) => watch.onHead(head.signed.header.number));
-      services.push({
-        name: 'watch',
-        close: async () => {
-          unsubscribe();
-          await watch.stop();
-        },
-      });
+      services.push({ name: 'watch', close: () => watch.stop() });
       // Stakes, sessions and a sample contract for the workers (not the gatekeeper), so that
       // heartbeats and a Serving worker show within a minute (issue 9).
       let lastLivenessError: string | undefined;
       const liveness = watchDevnetLiveness({
-        rpcUrl: node.rpcUrl,
+        rpcUrl: rpcUrls[0]!,
         operators: [...new Set(WORKER_OPERATORS.slice(0, options.workers))].map((name) => devKeypair(name)),
         deployer: devKeypair('alice'),
         expectedWorkers: options.workers,
@@ -198,44 +329,25 @@ export async function startDevnet(options: {
           logger.warn({ err: error }, 'devnet liveness set-up failed; retrying every block');
         },
       });
-      const unsubscribeLiveness = node.node.subscribeNewHeads((head) =>
-        liveness.onHead(head.signed.header.number),
-      );
-      services.push({
-        name: 'liveness',
-        close: async () => {
-          unsubscribeLiveness();
-          await liveness.stop();
+      services.push({ name: 'liveness', close: () => liveness.stop() });
+      let lastHeadError: string | undefined;
+      const heads = watchDevnetHeads({
+        rpcUrls,
+        intervalMs: devnetPollIntervalMs(options.blockIntervalMs),
+        onHead: (number) => {
+          watch.onHead(number);
+          liveness.onHead(number);
+        },
+        onError: (error, rpcUrl) => {
+          const message = `${rpcUrl}: ${(error as Error).message ?? String(error)}`;
+          if (message === lastHeadError) return;
+          lastHeadError = message;
+          logger.warn({ err: error, rpcUrl }, 'devnet head watch: node did not answer; asking the next');
         },
       });
+      // Stopped before the watches it drives.
+      services.push({ name: 'heads', close: () => heads.stop() });
 
-      const logDir = join(options.dataDir, 'logs');
-      mkdirSync(logDir, { recursive: true });
-      const pidsFile = join(options.dataDir, DEVNET_PIDS_FILE);
-      const writePids = () => {
-        const children = Object.fromEntries(
-          processes.map((p) => [p.name, { pid: p.pid ?? null, dataDir: join(options.dataDir, p.name) }]),
-        );
-        // Written whole and renamed, so a reader never sees half a file.
-        writeFileSync(`${pidsFile}.tmp`, `${JSON.stringify({ devnet: process.pid, children }, null, 2)}\n`);
-        renameSync(`${pidsFile}.tmp`, pidsFile);
-      };
-      const onEvent = (event: SupervisorEvent) => {
-        if (event.kind === 'exited') {
-          const how = event.signal ? `signal ${event.signal}` : `exit code ${event.code}`;
-          report(`${event.name} (pid ${event.pid}) exited unexpectedly (${how})`);
-        } else if (event.kind === 'restarting') {
-          report(`restarting ${event.name} in ${event.inMs} ms (same data folder, same identity)`);
-        } else if (event.kind === 'gaveUp') {
-          report(
-            `${event.name} failed ${event.failures} times right after starting; not restarting it (see logs/${event.name}.log)`,
-          );
-        } else if (event.restarts > 0) {
-          report(`${event.name} restarted (pid ${event.pid})`);
-        }
-        // During start-up the list is still being filled; the last start writes the full file.
-        if (processes.some((p) => p.name === event.name)) writePids();
-      };
       const { command, prefix } = selfCommand();
       const children = [
         { name: 'gatekeeper', operator: DEVNET_GATEKEEPER_OPERATOR, gatekeeper: true },
@@ -245,48 +357,41 @@ export async function startDevnet(options: {
           gatekeeper: false,
         })),
       ];
-      // Kill what is left if the devnet itself dies (an uncaught error): the children are in their
-      // own process group and would otherwise outlive it.
-      process.on('exit', killOnExit);
-      for (const child of children) {
-        const supervised = superviseProcess({
-          name: child.name,
-          command,
-          args: [
-            ...prefix,
-            'worker',
-            '--tee',
-            'sim',
-            '--rpc',
-            node.rpcUrl,
-            '--data-dir',
-            join(options.dataDir, child.name),
-            '--sim-machine-dir',
-            simMachineDir,
-            '--dev',
-            child.operator,
-            // A round per half block: a challenge is seen within a block or so of being issued.
-            '--poll-interval',
-            String(devnetPollIntervalMs(options.blockIntervalMs)),
-            '--log-level',
-            options.logLevel === 'warn' ? 'info' : options.logLevel,
-            ...(child.gatekeeper ? ['--gatekeeper'] : []),
-          ],
-          logFile: join(logDir, `${child.name}.log`),
-          onEvent,
-        });
-        processes.push(supervised);
+      for (const [i, child] of children.entries()) {
+        const supervised = supervise(child.name, command, [
+          ...prefix,
+          'worker',
+          '--tee',
+          'sim',
+          '--rpc',
+          // Spread over the nodes: the gatekeeper on the first, worker i on node i mod N.
+          rpcUrls[i % rpcUrls.length]!,
+          '--data-dir',
+          join(options.dataDir, child.name),
+          '--sim-machine-dir',
+          simMachineDir,
+          '--dev',
+          child.operator,
+          // A round per half block: a challenge is seen within a block or so of being issued.
+          '--poll-interval',
+          String(devnetPollIntervalMs(options.blockIntervalMs)),
+          '--log-level',
+          childLogLevel(options.logLevel),
+          ...(child.gatekeeper ? ['--gatekeeper'] : []),
+        ]);
         services.push({ name: child.name, close: () => supervised.stop() });
       }
-      writePids();
     }
     return {
       dataDir: options.dataDir,
-      rpcUrl: node.rpcUrl,
-      wsUrl: node.wsUrl,
-      chain: node.node.chainName,
-      genesisHash: node.node.genesisHash,
-      dashboardUrl: staticDir ? `${node.rpcUrl}/` : undefined,
+      rpcUrl: nodes[0]!.rpcUrl,
+      wsUrl: nodes[0]!.wsUrl,
+      nodes,
+      etcdEndpoints,
+      chain,
+      genesisHash,
+      // Every node serves the dashboard (the `phalanx node` children find the same web/ folder).
+      dashboardUrl: staticDir ? `${nodes[0]!.rpcUrl}/` : undefined,
       services,
       processes,
       close,
@@ -295,6 +400,11 @@ export async function startDevnet(options: {
     await close();
     throw error;
   }
+}
+
+/** The children's pino level: the devnet's default `warn` would hide their progress in logs/. */
+function childLogLevel(devnetLevel: string): string {
+  return devnetLevel === 'warn' ? 'info' : devnetLevel;
 }
 
 /**
@@ -307,6 +417,7 @@ function loadOrCreateGenesis(
   simRootDer: Uint8Array,
   attestationValidityMs: number | undefined,
   blockTimeMs: number,
+  authorities: readonly Keypair[] | undefined,
 ): unknown {
   const file = join(dataDir, 'genesis.json');
   if (existsSync(file)) {
@@ -318,11 +429,23 @@ function loadOrCreateGenesis(
         `--attestation-validity: this devnet's genesis (${file}) says ${keptValidity} ms; the flag applies to a new devnet (--tmp or another --data-dir)`,
       );
     }
+    // So are the authorities, one per node: a kept chain runs on as many nodes as it was made for.
+    const keptAuthorities = kept.system?.authorities ?? [];
+    const wanted = (authorities ?? [devKeypair('alice')]).map((k) => encodeAddress(k.publicKey));
+    if (keptAuthorities.join() !== wanted.join()) {
+      throw new UsageError(
+        `--nodes: this devnet's genesis (${file}) names ${keptAuthorities.length} authorities, one per node; run it with --nodes ${keptAuthorities.length}, or use --tmp or another --data-dir`,
+      );
+    }
     return kept;
   }
   // The liveness parameters follow the block time: each worker challenged about every 20 blocks. A
   // kept devnet keeps the rate of the block time it was created with (it is in the genesis hash).
-  const genesis = createDevGenesisConfig({ simRoots: [simRootDer], blockTimeMs });
+  const genesis = createDevGenesisConfig({
+    simRoots: [simRootDer],
+    blockTimeMs,
+    ...(authorities ? { authorities: authorities.map((k) => k.publicKey) } : {}),
+  });
   if (attestationValidityMs !== undefined) {
     genesis.registry.policy = {
       ...genesis.registry.policy,
@@ -372,6 +495,16 @@ export function parseWorkers(value: string | boolean | undefined): number | unde
   return count;
 }
 
+/** `--nodes N` -> nodes: 1 (one solo node, the default) or an etcd cluster of 2 to MAX_DEVNET_NODES. */
+export function parseNodes(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const count = Number(value);
+  if (!/^\d{1,2}$/.test(value) || count < 1 || count > MAX_DEVNET_NODES) {
+    throw new UsageError(`--nodes: expected 1-${MAX_DEVNET_NODES}, got "${value}"`);
+  }
+  return count;
+}
+
 function describeDevnet(devnet: Devnet, tmp: boolean): string {
   const shownDir = relative(process.cwd(), devnet.dataDir).startsWith('..')
     ? devnet.dataDir
@@ -380,9 +513,23 @@ function describeDevnet(devnet: Devnet, tmp: boolean): string {
     (name) => `    ${name.padEnd(8)} ${encodeAddress(devKeypair(name).publicKey)}`,
   );
   const bob = encodeAddress(devKeypair('bob').publicKey);
-  const processes = devnet.processes.map(
-    (p) => `    ${p.name.padEnd(11)} pid ${p.pid ?? '?'}  log ${join(shownDir, 'logs', `${p.name}.log`)}`,
-  );
+  const line = (p: SupervisedProcess, extra = '') =>
+    `    ${p.name.padEnd(11)}${extra} pid ${p.pid ?? '?'}  log ${join(shownDir, 'logs', `${p.name}.log`)}`;
+  const byName = new Map(devnet.processes.map((p) => [p.name, p]));
+  const isClusterChild = (p: SupervisedProcess) => /^(node|etcd)-\d+$/.test(p.name);
+  const processes = devnet.processes.filter((p) => !isClusterChild(p)).map((p) => line(p));
+  const cluster =
+    devnet.etcdEndpoints.length === 0
+      ? []
+      : [
+          `  nodes (etcd ordering: every node takes transactions and re-executes every block; one proposes at a time):`,
+          ...devnet.nodes.map((node) => {
+            const p = byName.get(node.name);
+            return p ? line(p, ` ${node.rpcUrl.padEnd(23)}`) : `    ${node.name.padEnd(11)} ${node.rpcUrl}`;
+          }),
+          `  etcd (Raft; crash faults only): ${devnet.etcdEndpoints.join(',')}`,
+          ...devnet.processes.filter((p) => p.name.startsWith('etcd-')).map((p) => line(p)),
+        ];
   return [
     `Phalanx devnet "${devnet.chain}" is running.`,
     `  dashboard: ${devnet.dashboardUrl ?? '(not in this package)'}`,
@@ -390,6 +537,7 @@ function describeDevnet(devnet: Devnet, tmp: boolean): string {
     `  ws:      ${devnet.wsUrl}`,
     `  genesis: ${toHex(devnet.genesisHash)}`,
     `  data:    ${shownDir}${tmp ? ' (temporary, removed on exit)' : ' (kept across runs; --tmp for a throwaway chain)'}`,
+    ...cluster,
     `  development accounts, ${formatAmount(DEV_ENDOWMENT)} each at genesis (anyone can sign as them):`,
     ...accounts,
     ...(processes.length > 0
@@ -414,6 +562,7 @@ export async function runDevnet(options: DevnetOptions, io: OutputSink): Promise
     const rpcPort = parsePort(options.rpcPort, DEFAULT_RPC_PORT);
     const blockIntervalMs = parseBlockTime(options.blockTime, 500);
     const workers = parseWorkers(options.workers);
+    const nodes = parseNodes(options.nodes);
     const attestationValidityMs = parseAttestationValidity(options.attestationValidity);
     const statePruning = parseStatePruning(options.statePruning);
     const access = parseRpcAccess(options);
@@ -430,6 +579,7 @@ export async function runDevnet(options: DevnetOptions, io: OutputSink): Promise
       statePruning,
       ...access,
       ...(workers === undefined ? {} : { workers }),
+      nodes,
       ...(attestationValidityMs === undefined ? {} : { attestationValidityMs }),
     });
     const stopped = new Promise<void>((resolve) => {
@@ -447,6 +597,8 @@ export async function runDevnet(options: DevnetOptions, io: OutputSink): Promise
             {
               rpcUrl: devnet.rpcUrl,
               wsUrl: devnet.wsUrl,
+              nodes: devnet.nodes,
+              etcd: devnet.etcdEndpoints,
               dashboardUrl: devnet.dashboardUrl ?? null,
               pidsFile: devnet.processes.length > 0 ? join(devnet.dataDir, DEVNET_PIDS_FILE) : null,
               chain: devnet.chain,
@@ -471,8 +623,15 @@ export function registerDevnetCommand(program: Command, io: OutputSink = process
     )
     .option('--data-dir <dir>', 'where the chain is kept (default $PHALANX_HOME/devnet or .phalanx/devnet)')
     .option('--tmp', 'use a throwaway data folder, removed on exit')
-    .option('--rpc-port <port>', `JSON-RPC/WebSocket port, 0 for any free one (default ${DEFAULT_RPC_PORT})`)
+    .option(
+      '--rpc-port <port>',
+      `JSON-RPC/WebSocket port (with --nodes, the first node's; the others take the next ones), 0 for any free one (default ${DEFAULT_RPC_PORT})`,
+    )
     .option('--block-time <ms>', 'block interval in milliseconds (default 500)')
+    .option(
+      '--nodes <n>',
+      `chain nodes: 1 (default) runs one node alone; 2-${MAX_DEVNET_NODES} run an etcd cluster of as many members (Debian's etcd-server) and as many nodes, each its own process`,
+    )
     .option(
       '--rpc-allowed-hosts <names>',
       'comma list of host names the RPC port answers to besides localhost, 127.0.0.1 and [::1]; * for any',

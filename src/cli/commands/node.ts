@@ -1,12 +1,16 @@
-// `phalanx node`: one chain node with its RPC port, as a long-running process. Either it seals blocks
-// (solo: --authority-key, or --dev for the development chain's authority) or it follows another
-// node's RPC (--follow URL) and re-executes every block.
+// `phalanx node`: one chain node with its RPC port, as a long-running process. It seals blocks alone
+// (solo: --authority-key, or --dev for the development chain's authority), follows another node's
+// RPC (--follow URL) and re-executes every block, or is one of a cluster sharing an etcd block log
+// (--ordering etcd --etcd URLs, with its own --authority-key).
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import pino from 'pino';
+import { bytesToHex } from '../../codec/bytes.js';
 import { devKeypair } from '../../codec/devKeys.js';
+import { ed25519FromSeed } from '../../codec/keys.js';
 import { DEFAULT_MAX_BLOCK_EXTRINSICS } from '../../node/createChain.js';
 import type { NodeRole } from '../../node/createNode.js';
+import { NODE_NAME_PATTERN } from '../../node/ordering/etcd/etcdLayout.js';
 import { DEFAULT_MAX_POOL_SIZE } from '../../node/pool/createTransactionPool.js';
 import { createAccessPolicy } from '../../node/rpc/checkAccess.js';
 import { runNode } from '../../node/runNode.js';
@@ -21,6 +25,7 @@ import { dashboardDir, defaultDataDir } from '../dataDirs.js';
 import { readKeyFile } from '../keyFile.js';
 import { runAction } from '../output.js';
 import { DEFAULT_RPC_PORT } from '../rpcUrl.js';
+import { stopWithSupervisor } from '../stopWithSupervisor.js';
 import { type OutputSink, processSink, UsageError } from './cliSupport.js';
 
 export interface NodeCommandOptions {
@@ -38,6 +43,12 @@ export interface NodeCommandOptions {
   rpcCors?: string;
   maxBlockExtrinsics?: string;
   maxPoolSize?: string;
+  ordering?: string;
+  etcd?: string;
+  name?: string;
+  etcdPrefix?: string;
+  etcdLeaseTtl?: string;
+  etcdLogRetention?: string;
 }
 
 export function parsePort(value: string | undefined, fallback: number, flag = '--rpc-port'): number {
@@ -141,7 +152,73 @@ async function readGenesis(path: string): Promise<unknown> {
   }
 }
 
+/** `--etcd` endpoints: a comma list of http(s) URLs. */
+export function parseEtcdEndpoints(value: string | undefined): string[] {
+  if (value === undefined) throw new UsageError('--ordering etcd needs --etcd URL[,URL...]');
+  const endpoints = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const endpoint of endpoints) {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint);
+    } catch {}
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/') {
+      throw new UsageError(`--etcd: expected http(s)://host:port URLs, got "${endpoint}"`);
+    }
+  }
+  if (endpoints.length === 0) throw new UsageError('--etcd: give at least one URL');
+  return endpoints;
+}
+
+function parseWhole(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d{1,9}$/.test(value) || number < min || number > max) {
+    throw new UsageError(`${flag}: expected a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
+}
+
+async function authoritySeedOf(options: NodeCommandOptions): Promise<Uint8Array | undefined> {
+  if (options.authorityKey !== undefined) return (await readKeyFile(options.authorityKey)).secretSeed;
+  if (options.dev) return devKeypair('alice').secretSeed;
+  return undefined;
+}
+
+async function resolveEtcdRole(options: NodeCommandOptions): Promise<NodeRole> {
+  if (options.follow !== undefined) throw new UsageError('--ordering etcd and --follow exclude each other');
+  const endpoints = parseEtcdEndpoints(options.etcd);
+  const authoritySeed = await authoritySeedOf(options);
+  if (!authoritySeed) throw new UsageError('--ordering etcd needs --authority-key FILE (or --dev)');
+  const name = options.name ?? `node-${bytesToHex(ed25519FromSeed(authoritySeed).publicKey).slice(0, 16)}`;
+  if (!NODE_NAME_PATTERN.test(name)) {
+    throw new UsageError(`--name: letters, digits, ".", "_" and "-", at most 64, got "${name}"`);
+  }
+  const sessionTtlSeconds = parseWhole(options.etcdLeaseTtl, '--etcd-lease-ttl', 1, 60);
+  const logRetention = parseWhole(options.etcdLogRetention, '--etcd-log-retention', 16, 1_000_000);
+  return {
+    kind: 'etcd',
+    endpoints,
+    name,
+    authoritySeed,
+    ...(options.etcdPrefix === undefined ? {} : { prefix: options.etcdPrefix }),
+    ...(sessionTtlSeconds === undefined ? {} : { sessionTtlSeconds }),
+    ...(logRetention === undefined ? {} : { logRetention }),
+  };
+}
+
 async function resolveRole(options: NodeCommandOptions): Promise<NodeRole> {
+  const ordering = options.ordering ?? (options.follow === undefined ? 'solo' : 'follower');
+  if (ordering === 'etcd') return resolveEtcdRole(options);
+  if (ordering !== 'solo' && ordering !== 'follower') {
+    throw new UsageError(`--ordering: expected solo, follower or etcd, got "${ordering}"`);
+  }
+  if (options.etcd !== undefined) throw new UsageError('--etcd is for --ordering etcd');
+  if (ordering === 'follower' && options.follow === undefined) {
+    throw new UsageError('--ordering follower needs --follow URL');
+  }
   if (options.follow !== undefined) {
     if (options.authorityKey !== undefined)
       throw new UsageError('a follower does not seal: drop --authority-key');
@@ -166,6 +243,8 @@ export async function runNodeCommand(options: NodeCommandOptions, io: OutputSink
       options.genesis !== undefined ? await readGenesis(options.genesis) : createDevGenesisConfig();
     const role = await resolveRole(options);
     const access = parseRpcAccess(options);
+    // A node of `phalanx devnet --nodes N` ends with its devnet, however the devnet ends.
+    stopWithSupervisor();
     const staticDir = dashboardDir();
     const running = await runNode({
       dataDir: options.dataDir ?? defaultDataDir('node'),
@@ -206,6 +285,18 @@ export function registerNodeCommand(program: Command, io: OutputSink = processSi
     .option('--authority-key <file>', 'key file of the authority that seals blocks')
     .option('--dev', 'the development chain: dev genesis, and alice seals unless --follow is given')
     .option('--follow <url>', 'follow the node at this RPC URL instead of sealing')
+    .option(
+      '--ordering <kind>',
+      'solo (seal alone, the default), follower (with --follow) or etcd (with --etcd: a cluster of nodes sharing an etcd block log)',
+    )
+    .option('--etcd <urls>', 'comma list of etcd client URLs (--ordering etcd)')
+    .option('--name <name>', "this node's name in the etcd cluster (default: from its authority key)")
+    .option('--etcd-prefix <prefix>', 'etcd key prefix of Phalanx chains (default phalanx/)')
+    .option('--etcd-lease-ttl <seconds>', 'how long a dead proposer holds the leader key (default 2)')
+    .option(
+      '--etcd-log-retention <blocks>',
+      'recent blocks etcd keeps; older ones are served by the nodes (default 1024)',
+    )
     .option('--genesis <file>', 'genesis config (JSON)')
     .option('--log-level <level>', 'pino log level (default info)')
     .option('--state-pruning <blocks|archive>', STATE_PRUNING_HELP)

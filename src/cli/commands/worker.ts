@@ -8,6 +8,7 @@ import { runWorker, type WorkerTee } from '../../worker/runWorker.js';
 import { runAction } from '../output.js';
 import { resolveSigner } from '../resolveSigner.js';
 import { defaultRpcUrl, toHttpUrl } from '../rpcUrl.js';
+import { stopWithSupervisor } from '../stopWithSupervisor.js';
 import { type OutputSink, processSink, UsageError } from './cliSupport.js';
 
 export interface WorkerCommandOptions {
@@ -60,18 +61,6 @@ function parsePollInterval(value: string | undefined): number | undefined {
   if (!/^\d+$/.test(value) || ms < 10 || ms > 60_000)
     throw new UsageError(`--poll-interval: expected 10-60000 ms, got "${value}"`);
   return ms;
-}
-
-/**
- * Started by a supervisor with an IPC channel (the devnet), the worker stops when the channel closes:
- * it closes when the supervisor dies, even by SIGKILL, and a devnet worker without its devnet has
- * no reason to go on. It is treated as a SIGTERM: a graceful stop once the worker runs, and the
- * default (exit) before that. The channel carries no messages and must not keep the process alive.
- */
-function stopWithSupervisor(): void {
-  if (!process.channel) return;
-  process.channel.unref();
-  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
 /** Runs until SIGINT/SIGTERM (or its supervisor's end); resolves with the exit status. */

@@ -97,5 +97,6 @@ export function createFollowerEngine(options: FollowerEngineOptions): OrderingEn
     },
     isSyncing: () => syncing,
     peers: () => (connected ? 1 : 0),
+    status: () => ({ ordering: 'follower', role: 'follower', inSync: connected && !syncing }),
   };
 }

@@ -67,5 +67,6 @@ export function createSoloEngine(options: SoloEngineOptions): OrderingEngine {
     submitExtrinsic: (extrinsic) => chain.pool.submit(extrinsic),
     isSyncing: () => false,
     peers: () => 0,
+    status: () => ({ ordering: 'solo', role: 'proposer', inSync: true }),
   };
 }

@@ -228,6 +228,34 @@ describe('handleRpc', () => {
     assert.deepEqual(seen, [false, true]);
   });
 
+  it('starts the submissions of a batch in order before awaiting any, and answers them in order', async () => {
+    const real = createTestChain();
+    const started: number[] = [];
+    const release: (() => void)[] = [];
+    // A node whose submissions settle only when told (like the etcd ordering's durable writes).
+    const chain: ChainService = {
+      ...real,
+      submitExtrinsic: (bytes) => {
+        const hash = real.submitExtrinsic(bytes) as Uint8Array;
+        started.push(started.length);
+        return new Promise((resolve) => release.push(() => resolve(hash)));
+      },
+    };
+    const batch = [0, 1, 2].map((nonce) =>
+      request('author_submitExtrinsic', [toHex(extrinsic(nonce))], nonce),
+    );
+    const answered = call(chain, [...batch, request('chain_getBlockHash', [0], 'after')]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(started, [0, 1, 2], 'all three started while none had settled');
+    for (const settle of release.reverse()) settle();
+    const responses = await answered;
+    assert.deepEqual(
+      responses.map((r: { id: unknown }) => r.id),
+      [0, 1, 2, 'after'],
+    );
+    assert.ok(responses.slice(0, 3).every((r: { result?: string }) => typeof r.result === 'string'));
+  });
+
   it('serves a block as SCALE that decodes to the block and hashes to its hash', async () => {
     const chain = createTestChain();
     const submitted = await call(chain, request('author_submitExtrinsic', [toHex(extrinsic())]));

@@ -4,6 +4,7 @@
 
 import { toHex } from '../../codec/bytes.js';
 import { CodecError, RpcError } from '../../codec/errors.js';
+import { nodeRpc } from '../../codec/nodeRpc.js';
 import { RPC_CODES } from '../../codec/rpcWire.js';
 import type { ChainService } from '../chainService.js';
 import type { MethodContext, RpcMethod, RpcMethodTable, RpcSession } from './methodContext.js';
@@ -180,6 +181,14 @@ function answerIdOf(request: unknown): { id: Id } | undefined {
 }
 
 /** Lets timers and other sockets run between the entries of a batch (block production among them). */
+function isSubmission(request: unknown): boolean {
+  return (
+    typeof request === 'object' &&
+    request !== null &&
+    (request as { method?: unknown }).method === nodeRpc.submitExtrinsic.name
+  );
+}
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolvePromise) => setImmediate(resolvePromise));
 }
@@ -229,19 +238,8 @@ export async function handleRpc(
   const parts: string[] = [];
   let bytes = 2; // the brackets
   let exhausted = false;
-  for (const [index, request] of parsed.entries()) {
-    if (index > 0) await yieldToEventLoop();
-    if (exhausted) {
-      const answer = answerIdOf(request);
-      if (answer === undefined) continue;
-      const text = responseTooLarge(answer.id, `batch responses exceed ${maxBatchResponseBytes} bytes`, {
-        max: maxBatchResponseBytes,
-      });
-      parts.push(text);
-      continue;
-    }
-    const response = await handleOne(chain, request, ctx);
-    if (response === undefined) continue;
+  const answer = (response: Response | undefined): void => {
+    if (response === undefined) return;
     let text = serializeBounded(response, maxResponseBytes);
     const size = Buffer.byteLength(text) + 1; // and its comma
     if (bytes + size > maxBatchResponseBytes) {
@@ -253,6 +251,37 @@ export async function handleRpc(
       bytes += size;
     }
     parts.push(text);
+  };
+  let index = 0;
+  while (index < parsed.length) {
+    if (index > 0) await yieldToEventLoop();
+    const request = parsed[index];
+    if (exhausted) {
+      index++;
+      const unanswered = answerIdOf(request);
+      if (unanswered === undefined) continue;
+      parts.push(
+        responseTooLarge(unanswered.id, `batch responses exceed ${maxBatchResponseBytes} bytes`, {
+          max: maxBatchResponseBytes,
+        }),
+      );
+      continue;
+    }
+    // Consecutive submissions are started in order and awaited together: under etcd ordering each
+    // one waits for its write to etcd, and the writes of one batch then go out as one transaction.
+    // Their answers are hashes, so the budget cannot be overrun by running them ahead of counting.
+    if (isSubmission(request)) {
+      const running: Promise<Response | undefined>[] = [];
+      while (index < parsed.length && isSubmission(parsed[index])) {
+        if (running.length > 0) await yieldToEventLoop();
+        running.push(handleOne(chain, parsed[index], ctx));
+        index++;
+      }
+      for (const response of await Promise.all(running)) answer(response);
+      continue;
+    }
+    index++;
+    answer(await handleOne(chain, request, ctx));
   }
   return parts.length === 0 ? undefined : `[${parts.join(',')}]`;
 }

@@ -62,13 +62,14 @@ const nodeMethods: readonly RpcMethod[] = [
     );
     return entries.map(({ key, value }) => ({ key: toHex(key), value: toHex(value) }));
   }),
-  implement(nodeRpc.submitExtrinsic, (ctx: MethodContext, [extrinsic]) =>
-    toHex(ctx.chain.submitExtrinsic(hexToBytes(extrinsic))),
+  implement(nodeRpc.submitExtrinsic, async (ctx: MethodContext, [extrinsic]) =>
+    toHex(await ctx.chain.submitExtrinsic(hexToBytes(extrinsic))),
   ),
   implement(nodeRpc.health, (ctx: MethodContext) => {
     const health = ctx.chain.health();
     return { ...health, bestHash: toHex(ctx.chain.head().hash) };
   }),
+  implement(nodeRpc.nodes, (ctx: MethodContext) => ctx.chain.clusterNodes?.() ?? []),
   implement(nodeRpc.chain, (ctx: MethodContext) => ctx.chain.chainName),
   implement(nodeRpc.properties, (ctx: MethodContext) => ({
     chain: ctx.chain.chainName,

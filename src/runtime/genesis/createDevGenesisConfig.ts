@@ -33,6 +33,8 @@ export interface DevGenesisOptions {
    * follow it: each worker challenged about every DEV_CHALLENGE_EVERY blocks.
    */
   blockTimeMs?: number;
+  /** Block authorities' public keys (default: alice alone); `phalanx devnet --nodes N` names one per node. */
+  authorities?: readonly Uint8Array[];
 }
 
 /** A dev stake: what `phalanx devnet` bonds behind each worker is a few of these. */
@@ -49,7 +51,7 @@ export function createDevGenesisConfig(options: DevGenesisOptions = {}): Genesis
   return {
     system: {
       chainName: options.chainName ?? DEV_CHAIN_NAME,
-      authorities: [alice],
+      authorities: options.authorities?.map((key) => encodeAddress(key)) ?? [alice],
       parameters: {
         flatFee: DEV_FLAT_FEE.toString(),
         existentialDeposit: DEV_EXISTENTIAL_DEPOSIT.toString(),

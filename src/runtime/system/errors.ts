@@ -10,4 +10,6 @@ export const SystemErrors = defineErrors('system', [
   'MalformedCall',
   /** `setParameters` got values outside their limits. */
   'InvalidParameters',
+  /** `setAuthorities` got no key, more than MAX_AUTHORITIES or a key twice. */
+  'InvalidAuthorities',
 ] as const);

@@ -1,6 +1,5 @@
 // system genesis: chain name, authorities and parameters.
 import { z } from 'zod';
-import { toHex } from '../../codec/bytes.js';
 import {
   accountIdSchema,
   amountSchema,
@@ -8,13 +7,14 @@ import {
   GenesisError,
   u32Schema,
 } from '../support/genesis.js';
+import { findAuthoritiesProblem } from './findAuthoritiesProblem.js';
 import { findParameterProblem } from './parameters.js';
 import { Authorities, ChainName, Parameters } from './storage.js';
 
 export const systemGenesisSchema = z.strictObject({
   chainName: z.string().min(1).max(64),
-  /** Block authors (ed25519 keys as addresses or hex). */
-  authorities: z.array(accountIdSchema).min(1).max(100),
+  /** Block authors (ed25519 keys as addresses or hex); the rules are findAuthoritiesProblem's. */
+  authorities: z.array(accountIdSchema),
   parameters: z.strictObject({
     flatFee: amountSchema,
     existentialDeposit: amountSchema,
@@ -29,11 +29,11 @@ export const systemGenesis: GenesisDefinition<z.output<typeof systemGenesisSchem
   build(state, config) {
     const problem = findParameterProblem(config.parameters);
     if (problem) throw new GenesisError('system.parameters', problem);
-    const seen = new Set<string>();
-    config.authorities.forEach((key, index) => {
-      if (seen.has(toHex(key))) throw new GenesisError(`system.authorities[${index}]`, 'duplicate authority');
-      seen.add(toHex(key));
-    });
+    const wrong = findAuthoritiesProblem(config.authorities);
+    if (wrong) {
+      const field = wrong.index === undefined ? 'system.authorities' : `system.authorities[${wrong.index}]`;
+      throw new GenesisError(field, wrong.problem);
+    }
     ChainName.set(state, config.chainName);
     Authorities.set(state, config.authorities);
     Parameters.set(state, config.parameters);

@@ -1,8 +1,8 @@
 // system storage. Keys: `system/<Item>/<SCALE key>`.
-import { Hash32, PublicKey32, str, u32, u64, Vector } from '../../codec/scale.js';
+import { Hash32, PublicKey32, str, u32, u64 } from '../../codec/scale.js';
 import { storageMap, storageValue } from '../support/storage.js';
 import { AccountId } from '../support/types.js';
-import { ParametersCodec, SYSTEM } from './types.js';
+import { AuthoritiesCodec, ParametersCodec, SYSTEM } from './types.js';
 
 /** Number of the block being executed (of the last executed block, between blocks). */
 export const BlockNumber = storageValue(SYSTEM, 'Number', u32);
@@ -15,6 +15,9 @@ export const BlockHashes = storageMap(SYSTEM, 'BlockHashes', u32, Hash32);
 /** Next nonce of each account that ever signed; never deleted, so reaping cannot enable replays. */
 export const Nonces = storageMap(SYSTEM, 'Nonces', AccountId, u32);
 export const Parameters = storageValue(SYSTEM, 'Parameters', ParametersCodec);
-/** Keys allowed to author blocks, from genesis. */
-export const Authorities = storageValue(SYSTEM, 'Authorities', Vector(PublicKey32));
+/**
+ * Keys allowed to author blocks: set at genesis, replaced by `setAuthorities`. A block's author is
+ * checked against its parent's state, so a change governs the blocks after the one that made it.
+ */
+export const Authorities = storageValue(SYSTEM, 'Authorities', AuthoritiesCodec);
 export const ChainName = storageValue(SYSTEM, 'ChainName', str);

@@ -8,6 +8,7 @@ import { createMemoryNodeStore, EMPTY_ROOT, proveKey, updateTrie } from '../../c
 import { WorkerStates } from '../../runtime/registry/storage.js';
 import { Authorities } from '../../runtime/system/storage.js';
 import {
+  type AuthorityProof,
   createLightClient,
   type LightClient,
   readGenesisAuthorities,
@@ -15,6 +16,7 @@ import {
 } from './lightClient.js';
 
 const alice = devKeypair('alice');
+const bob = devKeypair('bob');
 const mallory = devKeypair('mallory');
 const STATE_KEY = WorkerStates.keyOf(new Uint8Array(32).fill(5));
 
@@ -263,5 +265,183 @@ describe('light client checkpoint', () => {
     assert.throws(() => resumeLightClient({ ...good, genesisHash: new Uint8Array(32).fill(4) }), {
       code: 'GenesisMismatch',
     });
+  });
+});
+
+/**
+ * A chain whose block 1 (sealed by alice, the genesis authority) leaves `afterChange` under
+ * `system.Authorities` in its state (null: no such key), as `system.setAuthorities` in block 1 does.
+ * `next(key)` is a block 2 on it sealed by `key`; `proof()` proves the authorities in block 1's state.
+ */
+function buildChangingChain(afterChange: Uint8Array | null = Authorities.valueCodec.enc([bob.publicKey])) {
+  const store = createMemoryNodeStore();
+  const commit = (root: Uint8Array, changes: { key: Uint8Array; value: Uint8Array | null }[]) => {
+    const update = updateTrie(store, root, changes);
+    for (const node of update.nodes) store.put(node.hash, node.bytes);
+    return update.root;
+  };
+  const genesisRoot = commit(EMPTY_ROOT, [
+    { key: Authorities.key, value: Authorities.valueCodec.enc([alice.publicKey]) },
+    { key: STATE_KEY, value: Uint8Array.of(1) },
+  ]);
+  const changedRoot = commit(genesisRoot, [{ key: Authorities.key, value: afterChange }]);
+  const genesis: Header = {
+    parentHash: new Uint8Array(32),
+    number: 0,
+    timestamp: 1_000n,
+    stateRoot: genesisRoot,
+    extrinsicsRoot: listRoot([]),
+    eventsRoot: listRoot([]),
+    author: new Uint8Array(32),
+  };
+  const first: Header = {
+    ...genesis,
+    parentHash: hashHeader(genesis),
+    number: 1,
+    timestamp: 2_000n,
+    stateRoot: changedRoot,
+    author: alice.publicKey,
+  };
+  const client = () => {
+    const { value, proof } = proveKey(store, genesisRoot, Authorities.key);
+    const authorities = readGenesisAuthorities(hashHeader(genesis), genesis, value, proof);
+    const lightClient = createLightClient({
+      genesisHash: hashHeader(genesis),
+      genesisHeader: genesis,
+      authorities,
+    });
+    lightClient.importHeader(resign(first));
+    return lightClient;
+  };
+  const next = (key: typeof alice): SignedHeader =>
+    resign(
+      { ...first, parentHash: hashHeader(first), number: 2, timestamp: 3_000n, author: key.publicKey },
+      key.secretSeed,
+    );
+  const proof = (): AuthorityProof => proveKey(store, changedRoot, Authorities.key);
+  return { client, next, proof, first };
+}
+
+describe('light client authority changes', () => {
+  it('adopts the set proven in its head state, then refuses the removed authority and accepts the new one', () => {
+    const chain = buildChangingChain();
+    const client = chain.client();
+    assert.deepEqual(client.authorities(), [alice.publicKey]);
+    assert.deepEqual(client.adoptAuthorities(chain.proof()), [bob.publicKey]);
+    assert.deepEqual(client.authorities(), [bob.publicKey]);
+    assert.throws(() => client.importHeader(chain.next(alice)), {
+      name: 'LightClientError',
+      code: 'UnknownAuthor',
+    });
+    assert.equal(client.head().header.number, 1);
+    client.importHeader(chain.next(bob));
+    assert.equal(client.head().header.number, 2);
+  });
+
+  it('refuses a header by a new authority without a proof as UnknownAuthor, and accepts it with the proof of its parent state', () => {
+    const chain = buildChangingChain();
+    const client = chain.client();
+    assert.throws(() => client.importHeader(chain.next(bob)), { code: 'UnknownAuthor' });
+    assert.deepEqual(client.authorities(), [alice.publicKey]);
+    client.importHeader(chain.next(bob), chain.proof());
+    assert.equal(client.head().header.number, 2);
+    assert.deepEqual(client.authorities(), [bob.publicKey]);
+    assert.deepEqual(client.checkpoint().authorities, [bob.publicKey]);
+  });
+
+  it('keeps its old set when the header fails after a valid proof: a refused header changes nothing', () => {
+    const chain = buildChangingChain();
+    const client = chain.client();
+    const before = client.head();
+    const forged = { ...chain.next(bob), signature: chain.next(alice).signature };
+    assert.throws(() => client.importHeader(forged, chain.proof()), { code: 'BadSignature' });
+    const offBranch = resign(
+      { ...chain.next(bob).header, parentHash: new Uint8Array(32).fill(3) },
+      bob.secretSeed,
+    );
+    assert.throws(() => client.importHeader(offBranch, chain.proof()), { code: 'WrongParent' });
+    assert.equal(client.head(), before);
+    assert.deepEqual(client.authorities(), [alice.publicKey]);
+    assert.equal(client.verifiedHeaders(), 1);
+  });
+
+  const badProofs: [
+    string,
+    string,
+    () => { chain: ReturnType<typeof buildChangingChain>; proof: AuthorityProof },
+  ][] = [
+    [
+      'a value its proof does not prove',
+      'InvalidProof',
+      () => {
+        const chain = buildChangingChain();
+        return { chain, proof: { ...chain.proof(), value: Authorities.valueCodec.enc([mallory.publicKey]) } };
+      },
+    ],
+    [
+      'a proof of another state',
+      'InvalidProof',
+      () => {
+        const chain = buildChangingChain();
+        const other = buildChangingChain(Authorities.valueCodec.enc([mallory.publicKey]));
+        return { chain, proof: other.proof() };
+      },
+    ],
+    [
+      'no proof nodes at all',
+      'InvalidProof',
+      () => ({ chain: buildChangingChain(), proof: { value: undefined, proof: [] } }),
+    ],
+    [
+      'bytes that are no authority list',
+      'MalformedValue',
+      () => {
+        const chain = buildChangingChain(Uint8Array.of(0xff, 1, 2));
+        return { chain, proof: chain.proof() };
+      },
+    ],
+    [
+      'an empty list',
+      'NoAuthorities',
+      () => {
+        const chain = buildChangingChain(Authorities.valueCodec.enc([]));
+        return { chain, proof: chain.proof() };
+      },
+    ],
+    [
+      'a state without the key',
+      'NoAuthorities',
+      () => {
+        const chain = buildChangingChain(null);
+        return { chain, proof: chain.proof() };
+      },
+    ],
+  ];
+  for (const [what, code, make] of badProofs) {
+    it(`refuses an authority proof of ${what} with ${code}, keeping its head and set`, () => {
+      const { chain, proof } = make();
+      const client = chain.client();
+      const before = client.head();
+      assert.throws(() => client.importHeader(chain.next(bob), proof), { name: 'LightClientError', code });
+      assert.throws(() => client.adoptAuthorities(proof), { name: 'LightClientError', code });
+      assert.equal(client.head(), before);
+      assert.deepEqual(client.authorities(), [alice.publicKey]);
+      // Still follows the chain with the set it had.
+      client.importHeader(chain.next(alice));
+      assert.equal(client.head().header.number, 2);
+    });
+  }
+
+  it('hands out its set as copies, and resumes from a checkpoint with the set it adopted', () => {
+    const chain = buildChangingChain();
+    const client = chain.client();
+    client.adoptAuthorities(chain.proof());
+    (client.authorities()[0] as Uint8Array).fill(0);
+    assert.deepEqual(client.authorities(), [bob.publicKey]);
+    const resumed = resumeLightClient(client.checkpoint());
+    assert.deepEqual(resumed.authorities(), [bob.publicKey]);
+    assert.throws(() => resumed.importHeader(chain.next(alice)), { code: 'UnknownAuthor' });
+    resumed.importHeader(chain.next(bob));
+    assert.equal(resumed.head().header.number, 2);
   });
 });

@@ -7,6 +7,13 @@
 // it acts on (its WorkerState, the network key box, the gatekeeper set, ...) is read through Merkle
 // proofs against the state root of a header it accepted. A refused header or proof is a typed
 // LightClientError and leaves the client exactly as it was.
+//
+// The authority set starts as the genesis one and changes by governance (`system.setAuthorities`):
+// the set that may sign a header is the one in its parent's state, so the client adopts a new set
+// only from a proof of `system.Authorities` against its head's state root (`adoptAuthorities`, or
+// with the next header in `importHeader`). Which blocks need such a proof is the host's call
+// (followChain.ts): the client cannot see block bodies, so a host that withholds the proof after a
+// removal keeps the removed key trusted here (followChain.ts and ARCHITECTURE.md say what follows).
 import { bytesToHex, equalBytes } from '../../codec/bytes.js';
 import { type Header, hashHeader, type SignedHeader } from '../../codec/chain.js';
 import { checkHeaderExtendsParent, type HeaderRuleCode } from '../../codec/checkHeaderExtendsParent.js';
@@ -56,7 +63,7 @@ export interface LightClientOptions {
   readonly genesisHash: Uint8Array;
   /** The genesis header as served by the (untrusted) host; checked against `genesisHash`. */
   readonly genesisHeader: Header;
-  /** The block authorities, e.g. from `readGenesisAuthorities`; the chain fixes them at genesis. */
+  /** The genesis block authorities, from `readGenesisAuthorities`. */
   readonly authorities: readonly Uint8Array[];
   /** How many recent accepted headers are kept for proofs (default 256). */
   readonly retainHeaders?: number;
@@ -64,8 +71,9 @@ export interface LightClientOptions {
 
 /**
  * What the light client needs to carry on from its head without the headers before it: the chain
- * (genesis hash), who may sign the next header (the authorities, fixed at genesis) and the last
- * verified header. Only ever taken from a live client and kept sealed (createCheckpointStore.ts).
+ * (genesis hash), who may sign the next header (the authority set it holds: the genesis one or the
+ * last it adopted from a proof) and the last verified header. Only ever taken from a live client and
+ * kept sealed (createCheckpointStore.ts).
  */
 export interface LightClientCheckpoint {
   readonly genesisHash: Uint8Array;
@@ -73,18 +81,39 @@ export interface LightClientCheckpoint {
   readonly head: Header;
 }
 
+/**
+ * A proof of `system.Authorities` (its value, or undefined for absent, and the trie nodes) against
+ * the state root of the light client's head, as a node's `state_getStorage` at the head's hash gives.
+ */
+export interface AuthorityProof {
+  readonly value: Uint8Array | undefined;
+  readonly proof: readonly Uint8Array[];
+}
+
 export interface LightClient {
   readonly genesisHash: Uint8Array;
   /** The last accepted header. */
   head(): VerifiedHeader;
+  /** The keys that may sign the next header (copies): the genesis set or the last adopted one. */
+  authorities(): Uint8Array[];
   /** Headers this client checked and accepted since it was created or resumed. */
   verifiedHeaders(): number;
   /** Its state at the head, to seal and resume from (resumeLightClient). */
   checkpoint(): LightClientCheckpoint;
   /** An accepted header still retained, by hash. */
   header(hash: Uint8Array): VerifiedHeader | undefined;
-  /** Checks and accepts the next header; returns its hash. Throws LightClientError and keeps its state. */
-  importHeader(signed: SignedHeader): Uint8Array;
+  /**
+   * Checks and accepts the next header; returns its hash. With `authorityProof` (of the head's
+   * state, the header's parent) it first adopts the proven set and checks the header against it.
+   * Throws LightClientError (InvalidProof, MalformedValue, NoAuthorities for the proof; a header
+   * rule's code) and then keeps its state: head and authority set alike.
+   */
+  importHeader(signed: SignedHeader, authorityProof?: AuthorityProof): Uint8Array;
+  /**
+   * Adopts the authority set proven in the head's state: the set that may sign the next header.
+   * Returns it (copies). Throws InvalidProof, MalformedValue or NoAuthorities and keeps its set.
+   */
+  adoptAuthorities(authorityProof: AuthorityProof): Uint8Array[];
   /**
    * Checks a storage proof against the state root of an accepted header and returns the proven value
    * (undefined: the key is proven absent). Throws UnknownBlock or InvalidProof.
@@ -243,6 +272,28 @@ export function resumeLightClient(
   );
 }
 
+/**
+ * The authority set proven against `at`'s state root. Neither the value nor the proof is trusted: a
+ * proof that does not match, a value that does not decode or an empty set is a typed refusal.
+ */
+function provenAuthorities(at: VerifiedHeader, authorityProof: AuthorityProof): Uint8Array[] {
+  const { value, proof } = (authorityProof ?? {}) as Partial<AuthorityProof>;
+  if (!verifyProof(at.header.stateRoot, Authorities.key, value, proof ?? [])) {
+    throw new LightClientError(
+      'InvalidProof',
+      `${Authorities.name} is not proven in the state of block ${at.header.number}`,
+      { number: at.header.number },
+    );
+  }
+  // Proven absent: a state without authorities, which no Phalanx chain has (genesis requires one).
+  if (value === undefined) {
+    throw new LightClientError('NoAuthorities', `block ${at.header.number} holds no ${Authorities.name}`, {
+      number: at.header.number,
+    });
+  }
+  return checkAuthorities(decodeItem(Authorities, value));
+}
+
 function checkAuthorities(keys: readonly Uint8Array[]): Uint8Array[] {
   const authorities = (Array.isArray(keys) ? keys : []).map((key) => {
     if (!isBytes(key, KEY_LENGTH))
@@ -257,11 +308,12 @@ function checkAuthorities(keys: readonly Uint8Array[]): Uint8Array[] {
 /** The client proper, from a head already trusted (the pinned genesis or a sealed checkpoint). */
 function openLightClient(
   genesisHash: Uint8Array,
-  authorities: readonly Uint8Array[],
+  keys: readonly Uint8Array[],
   start: VerifiedHeader,
   retain: number,
 ): LightClient {
   let head = start;
+  let authorities = keys;
   let verified = 0;
   // Insertion-ordered: the oldest entry goes first when the window is full.
   const recent = new Map<string, VerifiedHeader>([[bytesToHex(start.hash), head]]);
@@ -269,6 +321,7 @@ function openLightClient(
   return {
     genesisHash,
     head: () => head,
+    authorities: () => authorities.map((key) => key.slice()),
     verifiedHeaders: () => verified,
     checkpoint: () => ({
       genesisHash: genesisHash.slice(),
@@ -277,10 +330,12 @@ function openLightClient(
     }),
     header: (hash) => (hash instanceof Uint8Array ? recent.get(bytesToHex(hash)) : undefined),
 
-    importHeader(signed) {
+    importHeader(signed, authorityProof) {
       checkHeaderShape(signed);
       const { header } = signed;
-      const refusal = checkHeaderExtendsParent(head, signed, { authorities });
+      // Adopted only with the header: a refused header leaves the old set, as it leaves the old head.
+      const signers = authorityProof === undefined ? authorities : provenAuthorities(head, authorityProof);
+      const refusal = checkHeaderExtendsParent(head, signed, { authorities: signers });
       if (refusal) {
         throw new LightClientError(refusal.code, `header ${header.number}: ${refusal.message}`, {
           number: header.number,
@@ -289,10 +344,16 @@ function openLightClient(
       }
       const hash = hashHeader(header);
       head = { hash, header: copyHeader(header) };
+      authorities = signers;
       verified++;
       recent.set(bytesToHex(hash), head);
       if (recent.size > retain) recent.delete(recent.keys().next().value as string);
       return hash;
+    },
+
+    adoptAuthorities(authorityProof) {
+      authorities = provenAuthorities(head, authorityProof);
+      return authorities.map((key) => key.slice());
     },
 
     verifyStorage(blockHash, key, value, proof) {

@@ -2,6 +2,14 @@
 // may lie) and hands them to the enclave core's light client, which decides what to believe. Every
 // answer the node gives is checked: headers by the light client, block bodies against the verified
 // extrinsics root, storage against the verified state root.
+//
+// Authority changes: a header is signed by one of the authorities in its parent's state, and the
+// light client holds that set only if it is told of each change, by a proof of `system.Authorities`.
+// The host gives one (a) right after importing a block whose body proposes a change
+// (proposesAuthorityChange.ts), so that removals take effect from the very next header, and (b)
+// with any header whose author the light client does not know, which catches additions that (a)
+// did not see. A host or node that withholds (a) keeps a removed authority trusted by this worker;
+// only a header that key signs can then mislead it (ARCHITECTURE.md says more).
 
 import { getBlock } from '../../client/getBlock.js';
 import { getBlockHash } from '../../client/getBlockHash.js';
@@ -9,10 +17,11 @@ import { getHeader } from '../../client/getHeader.js';
 import { getStorage } from '../../client/getStorage.js';
 import type { RpcClient } from '../../client/types.js';
 import { bytesToHex, equalBytes } from '../../codec/bytes.js';
-import { listRoot } from '../../codec/chain.js';
+import { listRoot, type SignedHeader } from '../../codec/chain.js';
 import type { OutcomeJson } from '../../codec/rpcWire.js';
 import { Authorities } from '../../runtime/system/storage.js';
 import {
+  type AuthorityProof,
   createLightClient,
   type LightClient,
   LightClientError,
@@ -20,6 +29,7 @@ import {
   type VerifiedHeader,
 } from '../enclave/lightClient.js';
 import { WorkerError } from './errors.js';
+import { proposesAuthorityChange } from './proposesAuthorityChange.js';
 
 /** A block whose header the light client accepted and whose body matches its extrinsics root. */
 export interface VerifiedBlock extends VerifiedHeader {
@@ -82,14 +92,26 @@ export async function syncLightClient(
     if (info.extrinsics.length !== block.extrinsics.length) {
       throw badAnswer(`block ${number}: receipts do not match the extrinsics`, { number });
     }
+    // (b) An author the light client does not know: the set in the parent's state may have changed
+    // by a path (a) did not see. The light client checks the header against the proven set.
+    const parent = lightClient.head();
+    const parentProof = isKnownAuthor(lightClient, block)
+      ? undefined
+      : await authorityProofAt(client, parent.hash, parent.header.number);
+    // (a) Fetched before the import, so that a node that cannot answer leaves this block for the
+    // next tick instead of leaving it imported with the old set.
+    const ownProof = proposesAuthorityChange(block.extrinsics)
+      ? await authorityProofAt(client, hash, number)
+      : undefined;
     let verifiedHash: Uint8Array;
     try {
-      verifiedHash = lightClient.importHeader(block);
+      verifiedHash = lightClient.importHeader(block, parentProof);
     } catch (error) {
       if (error instanceof LightClientError && error.code === 'WrongParent')
         await refuseOtherBranch(client, lightClient.head());
       throw error;
     }
+    if (ownProof) lightClient.adoptAuthorities(ownProof);
     imported++;
     await onBlock({
       hash: verifiedHash,
@@ -99,6 +121,21 @@ export async function syncLightClient(
     });
   }
   return { imported, caughtUp: true };
+}
+
+function isKnownAuthor(lightClient: LightClient, block: SignedHeader): boolean {
+  return lightClient.authorities().some((key) => equalBytes(key, block.header.author));
+}
+
+/** The node's proof of `system.Authorities` in the state of block `hash`; the light client checks it. */
+async function authorityProofAt(
+  client: RpcClient,
+  hash: Uint8Array,
+  number: number,
+): Promise<AuthorityProof> {
+  const storage = await getStorage(client, Authorities.key, hash);
+  if (!storage) throw badAnswer(`the node gave no proof of the authorities at block ${number}`, { number });
+  return { value: storage.value, proof: storage.proof };
 }
 
 /**

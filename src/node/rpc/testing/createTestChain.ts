@@ -111,6 +111,9 @@ export function createTestChain(chainName = 'test'): TestChain {
       return () => listeners.delete(listener);
     },
     health: () => ({
+      ordering: 'solo',
+      role: 'proposer',
+      inSync: true,
       isSyncing: false,
       peers: 0,
       pendingExtrinsics: pool.length,

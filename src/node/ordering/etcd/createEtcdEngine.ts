@@ -1,0 +1,532 @@
+// `etcd` ordering (DESIGN.md section 2): several nodes share an etcd (Raft) cluster as the ordered
+// block log. One loop per node, one step at a time:
+//   1. follow: read the log's head; import every block after ours, in order, re-executing each
+//      (createChain.importBlock). A block the log agreed on that we cannot reproduce (another state
+//      root, a bad signature) halts this node loudly: the cluster and this node disagree, and going
+//      on would serve a state nobody else has. Heights the log no longer keeps come from another
+//      node's RPC, checked the same way (catchUpFromPeers).
+//   2. campaign: when nobody holds the leader key, try to take it (it hangs on our session lease).
+//   3. propose, when we hold it: read the extrinsics other nodes accepted, build a block on our head
+//      and append it with one transaction that compares the log's head with our parent. The compare
+//      is the fence, not the lease: a deposed proposer that still believes it leads loses the
+//      compare, drops its block and imports the winner's.
+// Submitted extrinsics are accepted only once durable in etcd (pending/<node>/<hash>), so the next
+// proposer includes them when this one dies.
+import type { Logger } from 'pino';
+import { bytesToHex, equalBytes } from '../../../codec/bytes.js';
+import { type Block, BlockCodec } from '../../../codec/chain.js';
+import { RpcError } from '../../../codec/errors.js';
+import { ed25519FromSeed } from '../../../codec/keys.js';
+import { decodeExact } from '../../../codec/scale.js';
+import type { Chain } from '../../createChain.js';
+import { BlockImportError, NodeError } from '../../errors.js';
+import { createRpcBlockSource } from '../blockSource.js';
+import type { OrderingEngine, OrderingStatus } from '../orderingEngine.js';
+import { createEtcdLog, type EtcdLog, type NodeCard } from './createEtcdLog.js';
+import { createEtcdLayout, type LogHead } from './etcdLayout.js';
+
+/** JSON-RPC code of "this node cannot make the extrinsic durable now" (etcd unreachable, halted). */
+export const UNAVAILABLE_RPC_CODE = 1013;
+
+export interface EtcdEngineOptions {
+  chain: Chain;
+  endpoints: readonly string[];
+  /** This node's name in the cluster; its keys and the leader key carry it. */
+  name: string;
+  authoritySeed: Uint8Array;
+  blockIntervalMs: number;
+  logger: Logger;
+  /** Key prefix of all chains in this etcd (default `phalanx/`). */
+  prefix?: string;
+  /** Session lease TTL: how long a dead proposer holds the leader key (default 2 s). */
+  sessionTtlSeconds?: number;
+  /** How long a dead node's accepted extrinsics stay readable (default 30 s). */
+  pendingTtlSeconds?: number;
+  /** Log heights etcd keeps (default 1,024); older blocks live in the nodes' stores only. */
+  logRetention?: number;
+  /** Unary etcd call deadline (default 2,000 ms). */
+  callTimeoutMs?: number;
+  /** Most blocks imported per step, so that a long catch-up still yields (default 500). */
+  maxBlocksPerStep?: number;
+  /** Tests only: propose on every tick whether or not this node holds the leader key. */
+  ignoreLeaderKey?: boolean;
+}
+
+/** The node's view of the cluster, for the dashboard (system_nodes). */
+export interface ClusterNode extends NodeCard {
+  proposer: boolean;
+}
+
+/** A reason this node stopped following: heights and roots, for the operator. */
+export interface Halt {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+const DEFAULT_RETENTION = 1024;
+/** Pending extrinsics read per block at most; more wait for the next block. */
+const PENDING_READ_LIMIT = 20_000;
+/** Longest a proposer goes without reading pending extrinsics, watch or not. */
+const PENDING_READ_EVERY_MS = 1000;
+/** Blocks read from etcd per request while catching up. */
+const BLOCKS_PER_READ = 16;
+
+export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
+  clusterNodes(): ClusterNode[];
+  halted(): Halt | undefined;
+} {
+  const { chain, blockIntervalMs, authoritySeed, name } = options;
+  const logger = options.logger.child({ node: name });
+  if (!Number.isFinite(blockIntervalMs) || blockIntervalMs < 10) {
+    throw new NodeError('InvalidOption', `blockIntervalMs must be at least 10, got ${blockIntervalMs}`);
+  }
+  if (options.endpoints.length === 0) {
+    throw new NodeError('InvalidOption', 'the etcd ordering needs at least one etcd endpoint');
+  }
+  const retention = options.logRetention ?? DEFAULT_RETENTION;
+  if (!Number.isSafeInteger(retention) || retention < 16) {
+    throw new NodeError('InvalidOption', `logRetention must be an integer of at least 16, got ${retention}`);
+  }
+  const sessionTtlSeconds = options.sessionTtlSeconds ?? 2;
+  const maxPerStep = options.maxBlocksPerStep ?? 500;
+  const author = ed25519FromSeed(authoritySeed).publicKey;
+  const layout = createEtcdLayout(chain.genesisHash, options.prefix);
+  const log: EtcdLog = createEtcdLog({
+    endpoints: options.endpoints,
+    layout,
+    name,
+    sessionTtlSeconds,
+    pendingTtlSeconds: options.pendingTtlSeconds ?? 30,
+    callTimeoutMs: options.callTimeoutMs ?? 2000,
+    logger,
+  });
+  // How long after it last reached the log's head this node still calls itself in sync.
+  const freshForMs = Math.max(sessionTtlSeconds * 1000, 3 * blockIntervalMs);
+  // How often the loop runs without a wake-up from the watch.
+  const tickMs = Math.max(10, Math.min(100, Math.floor(blockIntervalMs / 4)));
+
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  let wakeRequested = false;
+  let halt: Halt | undefined;
+  let logHead: LogHead | undefined;
+  let proposer = false;
+  let lastProposedAt = 0;
+  let pendingRevision = 0;
+  let appendsSinceCompaction = 0;
+  let compactionMark = 0;
+  let peerCards: NodeCard[] = [];
+  let leaderName: string | undefined;
+  let lastCardsReadAt = 0;
+  let lastWarnedAt = 0;
+  let lastFollowAt = 0;
+  let card: NodeCard | undefined;
+  let registered = false;
+  const watched = new Set<string>();
+  let pendingHint = true;
+  let pendingReadAt = 0;
+  let lastAppendTookHeight = false;
+  let caughtUpAt = 0;
+  let tendedAt = { number: -1, time: 0 };
+
+  const stopWithHalt = (next: Halt): void => {
+    halt = next;
+    proposer = false;
+    logger.fatal({ ...next.details, code: next.code }, `HALTED: ${next.message}`);
+  };
+
+  const localHead = (): LogHead => {
+    const { hash, block } = chain.head();
+    return { number: block.header.number, hash };
+  };
+
+  const decodeLogBlock = (number: number, bytes: Uint8Array): Block => {
+    try {
+      return decodeExact(BlockCodec, bytes, 'block');
+    } catch (cause) {
+      throw new BlockImportError(
+        'MalformedBlock',
+        `log block ${number} does not decode`,
+        { number },
+        { cause },
+      );
+    }
+  };
+
+  /** Imports one block the log agreed on; a refusal halts (see the file comment). */
+  const importLogBlock = (number: number, block: Block): boolean => {
+    try {
+      if (block.header.number !== number) {
+        throw new BlockImportError('WrongNumber', `log key ${number} holds block ${block.header.number}`, {
+          number,
+        });
+      }
+      chain.importBlock(block);
+      return true;
+    } catch (error) {
+      // Our clock behind the proposer's is not a disagreement about the chain: retry, do not halt.
+      if (!(error instanceof BlockImportError) || error.code === 'TimestampInFuture') throw error;
+      const parent = chain.head().block.header;
+      stopWithHalt({
+        code: error.code,
+        message: `the etcd log's block ${number} does not check out here (${error.code}): ${error.message}`,
+        details: {
+          ...error.details,
+          height: number,
+          localHead: parent.number,
+          localStateRoot: bytesToHex(parent.stateRoot),
+          blockStateRoot: bytesToHex(block.header.stateRoot),
+        },
+      });
+      return false;
+    }
+  };
+
+  /** Heights below the log's tail, from other nodes' RPC; each block is checked like any other. */
+  const catchUpFromPeers = async (upTo: number): Promise<number> => {
+    const peers = (await log.listNodes()).filter((card) => card.name !== name && card.rpcUrl);
+    for (const peer of peers) {
+      const source = createRpcBlockSource(peer.rpcUrl!);
+      try {
+        const genesis = await source.getBlockHash(0);
+        if (!genesis || !equalBytes(genesis, chain.genesisHash)) continue;
+        let imported = 0;
+        while (localHead().number < upTo && imported < maxPerStep) {
+          const block = await source.getBlock(localHead().number + 1);
+          if (!block) break;
+          chain.importBlock(block);
+          imported++;
+        }
+        if (imported > 0) {
+          logger.info({ peer: peer.name, head: localHead().number }, 'caught up from a peer');
+          return imported;
+        }
+      } catch (error) {
+        // A peer's block that does not check out is that peer's problem, not the log's: try another.
+        logger.warn({ err: error, peer: peer.name }, 'catching up from a peer failed');
+      } finally {
+        source.close();
+      }
+    }
+    logger.warn(
+      { from: localHead().number + 1, to: upTo },
+      'the etcd log no longer holds these blocks and no peer served them; retrying',
+    );
+    return 0;
+  };
+
+  const follow = async (): Promise<void> => {
+    const control = await log.readControl();
+    logHead = control.head;
+    leaderName = control.leader?.name;
+    const session = log.session();
+    proposer =
+      control.leader !== undefined &&
+      control.leader.name === name &&
+      control.leader.lease === session.lease &&
+      session.alive;
+    const mine = localHead();
+    const head = control.head ?? { number: 0, hash: chain.genesisHash };
+    if (head.number < mine.number) {
+      stopWithHalt({
+        code: 'LogBehindStore',
+        message: `the etcd log's head is ${head.number} but this node holds block ${mine.number}: another cluster, or etcd lost data`,
+        details: { logHead: head.number, localHead: mine.number },
+      });
+      return;
+    }
+    let imported = 0;
+    while (!halt && localHead().number < head.number && imported < maxPerStep) {
+      const from = localHead().number + 1;
+      const to = Math.min(head.number, from + BLOCKS_PER_READ - 1);
+      const blocks = await log.readBlocks(from, to);
+      if (blocks[0]?.number !== from) {
+        // The log's tail moved past us: fetch the missing heights from a peer, then carry on.
+        const tail = blocks[0]?.number ?? head.number;
+        const fetched = await catchUpFromPeers(tail - 1);
+        if (fetched === 0) return;
+        imported += fetched;
+        continue;
+      }
+      for (const { number, bytes } of blocks) {
+        if (number !== localHead().number + 1) break;
+        let block: Block;
+        try {
+          block = decodeLogBlock(number, bytes);
+        } catch (error) {
+          stopWithHalt({
+            code: 'MalformedBlock',
+            message: (error as Error).message,
+            details: { height: number },
+          });
+          return;
+        }
+        if (!importLogBlock(number, block)) return;
+        imported++;
+      }
+    }
+    if (localHead().number >= head.number) caughtUpAt = Date.now();
+    if (!halt && localHead().number === head.number && !equalBytes(localHead().hash, head.hash)) {
+      stopWithHalt({
+        code: 'Diverged',
+        message: `block ${head.number} here is 0x${bytesToHex(localHead().hash)}, the log's is 0x${bytesToHex(head.hash)}`,
+        details: { height: head.number, local: bytesToHex(localHead().hash), log: bytesToHex(head.hash) },
+      });
+    }
+  };
+
+  const isAuthority = (): boolean => chain.authorities().some((key) => equalBytes(key, author));
+
+  /**
+   * Takes the leader key when nobody holds it, if this node's key may seal the next block; gives
+   * it up when governance removed the key (its blocks would be refused everywhere).
+   */
+  const campaign = async (): Promise<void> => {
+    if (leaderName === name && !isAuthority()) {
+      logger.warn({ author: bytesToHex(author) }, 'no longer an authority: giving up the leader key');
+      await log.resign();
+      proposer = false;
+      leaderName = undefined;
+      return;
+    }
+    if (leaderName !== undefined || !isAuthority()) return;
+    if (await log.campaign()) {
+      leaderName = name;
+      proposer = log.session().alive;
+      // Take over promptly, and read every pending extrinsic, not only those since we last looked.
+      lastProposedAt = 0;
+      pendingRevision = 0;
+      logger.info({ name, head: localHead().number }, 'this node is the proposer');
+    }
+  };
+
+  /**
+   * Reads the extrinsics other nodes accepted since the last read (all of them after a takeover)
+   * into the pool. A watch on pending/ says when there is something to read; a read at least every
+   * PENDING_READ_EVERY_MS covers a watch that missed a change.
+   */
+  const readPending = async (): Promise<void> => {
+    pendingHint = false;
+    pendingReadAt = Date.now();
+    const pending = await log.readPendingSince(pendingRevision, PENDING_READ_LIMIT);
+    let poolFull = false;
+    for (const extrinsic of pending.extrinsics) {
+      if (chain.pool.holds(extrinsic)) continue;
+      try {
+        chain.pool.submit(extrinsic);
+      } catch (error) {
+        // Included already, or no longer valid: its submitter deletes its key once it sees that.
+        // A full pool is different: read these again next time rather than skip them.
+        if (error instanceof RpcError && error.code === 'PoolFull') poolFull = true;
+      }
+    }
+    if (!poolFull && pending.extrinsics.length < PENDING_READ_LIMIT) pendingRevision = pending.revision;
+  };
+
+  /** Builds and appends one block; true when it took the height. */
+  const propose = async (): Promise<boolean> => {
+    if (pendingHint || pendingRevision === 0 || Date.now() - pendingReadAt >= PENDING_READ_EVERY_MS) {
+      await readPending();
+    }
+    const parent = localHead();
+    const startedAt = performance.now();
+    const built = chain.buildBlock(authoritySeed);
+    const number = built.block.header.number;
+    const { appended, revision } = await log.append({
+      parent,
+      number,
+      hash: built.hash,
+      bytes: BlockCodec.enc(built.block),
+      ...(number > retention ? { forgetBelow: number - retention + 1 } : {}),
+    });
+    if (!appended) {
+      logger.info({ number }, 'the log moved on before our block: dropped it, following');
+      return false;
+    }
+    chain.commitBlock(built, startedAt);
+    logHead = { number, hash: built.hash };
+    caughtUpAt = Date.now();
+    // Compact etcd's history once per retention window, up to where the previous window began.
+    appendsSinceCompaction++;
+    if (appendsSinceCompaction >= retention) {
+      if (compactionMark > 0) {
+        // etcd's own auto-compaction may have gone further already: that is fine.
+        await log.compact(compactionMark).catch((error) => logger.debug({ err: error }, 'etcd compaction'));
+      }
+      compactionMark = revision;
+      appendsSinceCompaction = 0;
+    }
+    return true;
+  };
+
+  /** Watches are hints (the loop polls anyway): one per prefix, set up again if it could not be. */
+  const ensureWatch = (prefix: string, listener: () => void): void => {
+    if (watched.has(prefix)) return;
+    watched.add(prefix);
+    log.watch(prefix, listener).catch((error) => {
+      watched.delete(prefix);
+      logger.debug({ err: error, prefix }, 'watching etcd failed; polling meanwhile');
+    });
+  };
+
+  const refreshCards = async (): Promise<void> => {
+    if (Date.now() - lastCardsReadAt < 2000) return;
+    lastCardsReadAt = Date.now();
+    peerCards = await log.listNodes();
+  };
+
+  const step = async (): Promise<void> => {
+    if (halt) return;
+    if (card && !registered) {
+      await log.register(card);
+      registered = true;
+    }
+    ensureWatch(layout.control, wake);
+    ensureWatch(layout.pending, () => {
+      pendingHint = true;
+    });
+    // A proposer whose last append took the height knows the log's head: it is its own. It reads
+    // the log again at least once a second (to see a deposition), or as soon as an append fails.
+    const knowsHead =
+      proposer && lastAppendTookHeight && Date.now() - lastFollowAt < 1000 && log.session().alive;
+    if (!knowsHead) {
+      await follow();
+      lastFollowAt = Date.now();
+      lastAppendTookHeight = false;
+    }
+    if (halt) return;
+    // Upkeep after each new block (its extrinsics left the pool), or once a second.
+    if (localHead().number !== tendedAt.number || Date.now() - tendedAt.time >= 1000) {
+      tendedAt = { number: localHead().number, time: Date.now() };
+      await log.tend((bytes) => !chain.pool.holds(bytes));
+    }
+    await campaign();
+    const due = Date.now() - lastProposedAt >= blockIntervalMs;
+    if ((proposer || options.ignoreLeaderKey) && due && localHead().number === (logHead?.number ?? 0)) {
+      lastProposedAt = Date.now();
+      lastAppendTookHeight = await propose();
+    }
+    await refreshCards();
+  };
+
+  /** When the next step is due: at once while behind the log, at the next block time for a proposer. */
+  const nextStepDelay = (): number => {
+    if (wakeRequested || (logHead !== undefined && localHead().number < logHead.number)) return 0;
+    if (proposer || options.ignoreLeaderKey) {
+      return Math.max(0, Math.min(tickMs, lastProposedAt + blockIntervalMs - Date.now()));
+    }
+    return tickMs;
+  };
+
+  const schedule = (delayMs: number): void => {
+    if (!running || timer) return;
+    timer = setTimeout(loop, delayMs);
+  };
+
+  const loop = (): void => {
+    timer = undefined;
+    if (!running) return;
+    wakeRequested = false;
+    inFlight = step()
+      .then(() => {
+        lastWarnedAt = 0;
+      })
+      .catch((error: unknown) => {
+        proposer = false;
+        // Out of reach, this fails on every tick: say so once, then again every 30 s.
+        if (Date.now() - lastWarnedAt < 30_000) {
+          logger.debug({ err: error }, 'etcd ordering step failed; retrying');
+        } else {
+          lastWarnedAt = Date.now();
+          logger.warn({ err: error }, 'etcd ordering step failed; retrying');
+        }
+      })
+      .finally(() => {
+        inFlight = undefined;
+        if (halt) return;
+        schedule(nextStepDelay());
+      });
+  };
+
+  const wake = (): void => {
+    if (inFlight) {
+      wakeRequested = true;
+      return;
+    }
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    schedule(0);
+  };
+
+  // In sync: this node reached the log's head, as read from etcd, within the freshness window.
+  const inSync = (): boolean => !halt && Date.now() - caughtUpAt < freshForMs;
+
+  const status = (): OrderingStatus => ({
+    ordering: 'etcd',
+    role: proposer && inSync() ? 'proposer' : 'follower',
+    inSync: inSync(),
+    ...(logHead ? { logNumber: logHead.number } : {}),
+    ...(halt ? { halted: `${halt.code}: ${halt.message}` } : {}),
+  });
+
+  return {
+    kind: 'etcd',
+    async start(context) {
+      if (running) return;
+      if (!isAuthority()) {
+        // Not an error: such a node follows, and campaigns once governance makes its key an authority.
+        logger.warn({ author: bytesToHex(author) }, 'this node is not an authority at the head');
+      }
+      running = true;
+      card = {
+        name,
+        authority: bytesToHex(author),
+        ...(context?.rpcUrl ? { rpcUrl: context.rpcUrl } : {}),
+      };
+      // Registration and the watch happen in the loop: a node started while etcd is out of reach
+      // starts anyway, serves what it has and joins when etcd answers.
+      logger.info(
+        { name, author: bytesToHex(author), endpoints: options.endpoints },
+        'etcd ordering started',
+      );
+      loop();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await inFlight;
+      await log.resign().catch(() => {});
+      await log.close();
+    },
+    step,
+    async submitExtrinsic(extrinsic) {
+      if (halt) {
+        throw new RpcError(UNAVAILABLE_RPC_CODE, 'Unavailable', `this node halted: ${halt.message}`);
+      }
+      const hash = chain.pool.submit(extrinsic);
+      try {
+        await log.putPending(hash, extrinsic);
+      } catch (cause) {
+        chain.pool.remove([hash]);
+        throw new RpcError(
+          UNAVAILABLE_RPC_CODE,
+          'Unavailable',
+          'etcd did not take the extrinsic; it was not accepted, submit it again',
+          {},
+          { cause },
+        );
+      }
+      return hash;
+    },
+    isSyncing: () => !inSync(),
+    peers: () => peerCards.filter((card) => card.name !== name).length,
+    status,
+    clusterNodes: () => peerCards.map((card) => ({ ...card, proposer: card.name === leaderName })),
+    halted: () => halt,
+  };
+}
