@@ -13,12 +13,16 @@
 //                   distinct senders over JSON-RPC batches, spread over all the nodes (submissions
 //                   to followers reach the proposer through etcd's pending keys). Goal: etcd's rate
 //                   at least half of solo's, i.e. value ≤ 2 × baseline.
+//   etcd.transfers.oneNode  the same workload and counting on ONE node (the proposer, all six
+//                   clients on it, no followers) on the same kind of three-member cluster: what the
+//                   etcd ordering itself costs (durable admission, pending reads, the append per
+//                   block) when each follower has its own machine, as deployed. Baseline: solo.
 //
 // The markdown adds where the time goes: CPU seconds of every process in the measured window, the
 // nodes' own block timings (/metrics), and the latency of a small etcd put under the load.
-// `npx tsx bench/etcd.bench.ts [--quick]`; about three minutes, most of it node startups (each node
-// builds the genesis state of 20,000 accounts). --quick: 1,000 senders, short windows, and the
-// transfers measured on the 50 ms deployments (two deployments started instead of four).
+// `npx tsx bench/etcd.bench.ts [--quick]`; about three and a half minutes, most of it node startups
+// (each node builds the genesis state of 20,000 accounts). --quick: 1,000 senders, short windows,
+// and the transfers measured on the 50 ms deployments (three deployments started instead of five).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +50,7 @@ import { createBenchGenesis } from './createBenchGenesis.js';
 import { type BenchOptions, type BenchResult, figure, median } from './figure.js';
 import { type NodeProcess, startNodeProcess } from './startNodeProcess.js';
 
-export const FIGURE_NAMES = ['etcd.block', 'etcd.transfers'] as const;
+export const FIGURE_NAMES = ['etcd.block', 'etcd.transfers', 'etcd.transfers.oneNode'] as const;
 
 const AUTHORITIES = ['alice', 'bob', 'charlie'] as const;
 /** The CLI's smallest block time (parseBlockTime). */
@@ -62,7 +66,7 @@ const TICKS_PER_SECOND = 100;
 
 type Genesis = ReturnType<typeof createBenchGenesis>['genesis'];
 
-/** A running deployment: one solo node, or three etcd nodes (and the cluster's members' pids). */
+/** A running deployment: one solo node, or etcd nodes (and the cluster's members' pids). */
 interface Deployment {
   readonly kind: 'solo' | 'etcd';
   readonly nodes: readonly NodeProcess[];
@@ -84,10 +88,11 @@ async function startEtcdNodes(
   cluster: EtcdCluster,
   keyDir: string,
   prefix: string,
+  names: readonly string[] = AUTHORITIES,
 ): Promise<Deployment> {
-  // All three at once (whoever campaigns first proposes); startup is mostly tsx and genesis.
+  // All at once (whoever campaigns first proposes); startup is mostly tsx and genesis.
   const started = await Promise.allSettled(
-    AUTHORITIES.map((name) =>
+    names.map((name) =>
       startNodeProcess({
         genesis,
         blockTimeMs,
@@ -118,7 +123,7 @@ async function startEtcdNodes(
   const etcdPids = cluster.members
     .map((member) => member.pid)
     .filter((pid): pid is number => pid !== undefined);
-  return { kind: 'etcd', nodes, names: AUTHORITIES, etcdPids, stop };
+  return { kind: 'etcd', nodes, names, etcdPids, stop };
 }
 
 /** When each node announced each block (Date.now() in this process), from its newHeads subscription. */
@@ -643,12 +648,19 @@ export async function runEtcdBench(options: BenchOptions = { quick: false }): Pr
         () => startEtcdNodes(genesis, transferBlockTimeMs, etcd, dir, 'bench-transfers/'),
         transfersOn,
       ));
+    // One node on a fresh prefix of the same cluster: alice alone campaigns, so proposes, and every
+    // client submits to her (transfersOn spreads the clients over the deployment's nodes).
+    const oneNodeTransfers = await withDeployment(
+      () => startEtcdNodes(genesis, transferBlockTimeMs, etcd, dir, 'bench-one-node/', ['alice']),
+      transfersOn,
+    );
 
     const blockValue = median(etcdBlocks.latencies);
     const blockBaseline = median(soloBlocks.latencies);
     const rate = (run: TransferRun): number => run.included / run.seconds;
     const soloRate = rate(soloTransfers);
     const etcdRate = rate(etcdTransfers);
+    const oneNodeRate = rate(oneNodeTransfers);
     const cut = (run: TransferRun): string =>
       run.exhausted ? ' (cut short: the signed transfers ran out, so it keeps up with more)' : '';
     const refusals = (run: TransferRun): string =>
@@ -662,6 +674,10 @@ export async function runEtcdBench(options: BenchOptions = { quick: false }): Pr
           value: blockBaseline,
         }),
         figure('etcd.transfers', 'µs/transfer (wall)', 1e6 / etcdRate, {
+          name: 'solo: the same on one node',
+          value: 1e6 / soloRate,
+        }),
+        figure('etcd.transfers.oneNode', 'µs/transfer (wall)', 1e6 / oneNodeRate, {
           name: 'solo: the same on one node',
           value: 1e6 / soloRate,
         }),
@@ -684,21 +700,28 @@ export async function runEtcdBench(options: BenchOptions = { quick: false }): Pr
         '|---|---:|---:|---:|---:|',
         `| solo (baseline) | ${soloRate.toFixed(0)} | ${(1e6 / soloRate).toFixed(0)} | ${(soloTransfers.includedFirst / soloTransfers.seconds).toFixed(0)} | ${soloTransfers.blocks} (${soloTransfers.biggest}) |`,
         `| etcd, 3 nodes | ${etcdRate.toFixed(0)} | ${(1e6 / etcdRate).toFixed(0)} | ${(etcdTransfers.includedFirst / etcdTransfers.seconds).toFixed(0)} | ${etcdTransfers.blocks} (${etcdTransfers.biggest}) |`,
+        `| etcd, 1 node (\`oneNode\`) | ${oneNodeRate.toFixed(0)} | ${(1e6 / oneNodeRate).toFixed(0)} | ${(oneNodeTransfers.includedFirst / oneNodeTransfers.seconds).toFixed(0)} | ${oneNodeTransfers.blocks} (${oneNodeTransfers.biggest}) |`,
         '',
         `etcd rate / solo rate: **${(etcdRate / soloRate).toFixed(2)}** (goal ≥ 0.5; the figure's value / baseline is its inverse, ${(soloRate / etcdRate).toFixed(2)}, goal ≤ 2).`,
+        `\`etcd.transfers.oneNode\`: the proposer alone on the cluster (fresh prefix), all ${CLIENTS} clients on it, so every transfer takes the durable etcd admission; one node rate / solo rate: **${(oneNodeRate / soloRate).toFixed(2)}** (${oneNodeTransfers.seconds.toFixed(1)} s measured${cut(oneNodeTransfers)}, ${oneNodeTransfers.accepted.toLocaleString('en')} accepted, ${oneNodeTransfers.retried.toLocaleString('en')} sent again${refusals(oneNodeTransfers)}).`,
         `Solo: ${soloTransfers.seconds.toFixed(1)} s measured${cut(soloTransfers)}, ${soloTransfers.accepted.toLocaleString('en')} accepted, ${soloTransfers.retried.toLocaleString('en')} sent again (pool full)${refusals(soloTransfers)}. etcd: ${etcdTransfers.seconds.toFixed(1)} s measured${cut(etcdTransfers)}, ${etcdTransfers.accepted.toLocaleString('en')} accepted in answered batches, ${etcdTransfers.retried.toLocaleString('en')} sent again (pool full or etcd unavailable)${refusals(etcdTransfers)}.`,
         '',
         "Where the time goes during the measured window (CPU seconds from /proc; the machine's two cores give 2 CPU s per second; block timings from each node's `phalanx_block_duration_seconds`, wall clock: build + commit for solo, build + etcd append + commit for the etcd proposer, import for a follower):",
         '',
-        `| process | CPU s (solo: ${cpuWindow(soloTransfers)} s, etcd: ${cpuWindow(etcdTransfers)} s of wall clock) | CPU µs per counted transfer | blocks |`,
+        `| process | CPU s (solo: ${cpuWindow(soloTransfers)} s, etcd: ${cpuWindow(etcdTransfers)} s, one node: ${cpuWindow(oneNodeTransfers)} s of wall clock) | CPU µs per counted transfer | blocks |`,
         '|---|---:|---:|---|',
         '| **solo** | | | |',
         ...usageRows(soloTransfers, ['alice']),
         '| **etcd** | | | |',
         ...usageRows(etcdTransfers, AUTHORITIES),
+        '| **etcd, one node** | | | |',
+        ...usageRows(oneNodeTransfers, ['alice']),
         '',
         probe.length > 0
           ? `An etcd put of one small key (one Raft commit, what each accepted extrinsic costs its node) under this load: median ${ms(median(probe))} ms, p90 ${ms(percentile(probe, 0.9))} ms (${probe.length} puts, one every 200 ms).`
+          : '',
+        oneNodeTransfers.probe.length > 0
+          ? `The same under the one-node load: median ${ms(median(oneNodeTransfers.probe))} ms, p90 ${ms(percentile(oneNodeTransfers.probe, 0.9))} ms.`
           : '',
       ].join('\n'),
     };

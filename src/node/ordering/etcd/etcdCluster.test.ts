@@ -214,6 +214,21 @@ describe('etcd ordering on a three-member cluster', () => {
     await closeAll();
   });
 
+  it('waits, without halting, for log blocks its clock sees as too far in the future', async () => {
+    const { nodes, prefix, genesis } = await startNodes(['alice']);
+    await waitFor('block 3', () => number(nodes[0]!) >= 3);
+    // bob's clock runs a minute behind for two seconds: every block looks 60 s ahead of it.
+    const skewUntil = Date.now() + 2000;
+    const clock = () => (Date.now() < skewUntil ? Date.now() - 60_000 : Date.now());
+    const { nodes: late } = await startNodes(['bob'], { prefix, genesis, clock });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(number(late[0]!), 0, 'nothing imported while the blocks look too new');
+    assert.equal(late[0]!.node.health().halted, undefined);
+    await waitFor('bob at the head once his clock is right', () => number(late[0]!) >= number(nodes[0]!) - 1);
+    assert.equal(late[0]!.node.health().halted, undefined);
+    await closeAll();
+  });
+
   it('catches up a node started after 1,000 blocks from a peer once etcd no longer holds them', async () => {
     // One node makes the blocks (fewer processes share the cores: the test is quicker).
     const retention = { extra: { logRetention: 32 }, blockIntervalMs: 10, withRpc: true };

@@ -43,6 +43,8 @@ export interface StartEtcdNodeOptions {
   withRpc?: boolean;
   extra?: Partial<Extract<NodeRole, { kind: 'etcd' }>>;
   logLevel?: string;
+  /** This node's clock (default Date.now). */
+  clock?: () => number;
 }
 
 export async function startEtcdNode(options: StartEtcdNodeOptions): Promise<EtcdTestNode> {
@@ -51,6 +53,7 @@ export async function startEtcdNode(options: StartEtcdNodeOptions): Promise<Etcd
     dataDir,
     genesis: options.genesis,
     blockIntervalMs: options.blockIntervalMs ?? 50,
+    ...(options.clock ? { clock: options.clock } : {}),
     logger: pino({ level: options.logLevel ?? process.env.PHALANX_TEST_LOG ?? 'silent' }),
     role: {
       kind: 'etcd',
