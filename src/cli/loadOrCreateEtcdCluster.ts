@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { findFreePorts } from '../node/ordering/etcd/findFreePorts.js';
 import { UsageError } from './commands/cliSupport.js';
-import { findFreePorts } from './findFreePorts.js';
 
 export const ETCD_CLUSTER_FILE = 'etcd-cluster.json';
 

@@ -6,16 +6,17 @@
 // measured for the test fixture startEtcdCluster);
 // the nodes start together once etcd is healthy. Resolves once every node answers RPC and one of
 // them proposes, so that the addresses the devnet prints work.
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createHttpClient } from '../client/createHttpClient.js';
 import { getHealth } from '../client/getHealth.js';
 import type { Keypair } from '../codec/keys.js';
 import { NodeError } from '../node/errors.js';
+import { findOnPath, isEtcdHealthy, requireEtcdExecutable } from '../node/ordering/etcd/etcdExecutable.js';
+import { findFreePorts, findTakenPort } from '../node/ordering/etcd/findFreePorts.js';
 import type { StatePruning } from '../node/store/statePruning.js';
 import { UsageError } from './commands/cliSupport.js';
-import { findFreePorts, findTakenPort } from './findFreePorts.js';
 import { writeKeyFile } from './keyFile.js';
 import { loadOrCreateEtcdCluster } from './loadOrCreateEtcdCluster.js';
 import { type DevnetClusterPlan, planDevnetCluster } from './planDevnetCluster.js';
@@ -56,15 +57,7 @@ export interface DevnetCluster {
 
 /** The `etcd` executable on PATH; NodeError `EtcdNotInstalled` naming Debian's package if there is none. */
 export function requireEtcd(nodes: number): string {
-  const etcd = findOnPath('etcd');
-  if (etcd === undefined) {
-    throw new NodeError(
-      'EtcdNotInstalled',
-      `--nodes ${nodes} runs an etcd cluster, but etcd is not on PATH: install Debian's etcd-server (apt-get install etcd-server)`,
-      { path: process.env.PATH },
-    );
-  }
-  return etcd;
+  return requireEtcdExecutable(`--nodes ${nodes} runs an etcd cluster, but `);
 }
 
 export async function startDevnetCluster(options: DevnetClusterOptions): Promise<DevnetCluster> {
@@ -141,7 +134,7 @@ async function startEtcd(
       `etcd ${member.name} to be healthy (a leader and a quorum)`,
       async () => {
         const body = await fetchText(`${member.endpoint}/health`);
-        return body !== undefined && isHealthy(body) ? true : undefined;
+        return body !== undefined && isEtcdHealthy(body) ? true : undefined;
       },
       timeoutMs,
       () => logTail(options.logFile(member.name)),
@@ -219,32 +212,10 @@ async function fetchOk(url: string): Promise<boolean> {
   return (await fetchText(url)) !== undefined;
 }
 
-/** /health answers {"health":"true"} (3.4) or {"health":"true","reason":""} (3.5+). */
-function isHealthy(body: string): boolean {
-  try {
-    return (JSON.parse(body) as { health?: unknown }).health === 'true';
-  } catch {
-    return false;
-  }
-}
-
 function logTail(path: string): string {
   try {
     return readFileSync(path, 'utf8').split('\n').slice(-15).join('\n');
   } catch {
     return '(no log)';
   }
-}
-
-/** The full path of an executable on PATH, or undefined. */
-function findOnPath(name: string): string | undefined {
-  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
-    if (folder === '') continue;
-    const path = join(folder, name);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {}
-  }
-  return undefined;
 }

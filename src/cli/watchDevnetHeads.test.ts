@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { findFreePorts } from '../node/ordering/etcd/findFreePorts.js';
 import { createRpcServer, type RpcServer } from '../node/rpc/createRpcServer.js';
 import { createTestChain, type TestChain } from '../node/rpc/testing/createTestChain.js';
-import { findFreePorts } from './findFreePorts.js';
 import { watchDevnetHeads } from './watchDevnetHeads.js';
 
 async function until(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {

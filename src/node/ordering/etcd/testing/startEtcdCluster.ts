@@ -4,21 +4,13 @@
 // Raft's, and only real members show them.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  accessSync,
-  closeSync,
-  constants,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-} from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { NodeError } from '../../../errors.js';
+import { findOnPath, isEtcdHealthy, requireEtcdExecutable } from '../etcdExecutable.js';
 import { etcdMemberCommand } from '../etcdMemberCommand.js';
+import { findFreePorts } from '../findFreePorts.js';
 
 export interface EtcdClusterMember {
   readonly name: string;
@@ -70,13 +62,7 @@ const PORT_ATTEMPTS = 3;
 const POLL_MS = 25;
 
 export async function startEtcdCluster(options: StartEtcdClusterOptions): Promise<EtcdCluster> {
-  const etcd = findOnPath('etcd');
-  if (etcd === undefined)
-    throw new NodeError(
-      'EtcdNotInstalled',
-      "etcd is not on PATH: install Debian's etcd-server (apt-get install etcd-server), as .ci/run does",
-      { path: process.env.PATH },
-    );
+  const etcd = requireEtcdExecutable('');
   if (!Number.isInteger(options.members) || options.members < 1)
     throw new NodeError(
       'InvalidEtcdMember',
@@ -197,7 +183,13 @@ export async function startEtcdCluster(options: StartEtcdClusterOptions): Promis
   };
 
   const waitMemberHealthy = (member: Member): Promise<void> =>
-    waitFor(member, 'clientPort', '/health', (status, body) => status === 200 && isHealthy(body), 'healthy');
+    waitFor(
+      member,
+      'clientPort',
+      '/health',
+      (status, body) => status === 200 && isEtcdHealthy(body),
+      'healthy',
+    );
 
   const killMember = async (member: Member): Promise<void> => {
     if (isRunning(member)) member.process!.kill('SIGKILL');
@@ -291,53 +283,6 @@ export async function startEtcdCluster(options: StartEtcdClusterOptions): Promis
     throw error;
   }
   return cluster;
-}
-
-/** /health answers {"health":"true"} (3.4) or {"health":"true","reason":""} (3.5+). */
-function isHealthy(body: string): boolean {
-  try {
-    return (JSON.parse(body) as { health?: unknown }).health === 'true';
-  } catch {
-    return false;
-  }
-}
-
-/** The full path of an executable on PATH, or undefined. */
-function findOnPath(name: string): string | undefined {
-  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
-    if (folder === '') continue;
-    const path = join(folder, name);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {}
-  }
-  return undefined;
-}
-
-/**
- * `count` distinct free loopback ports: all bound at once on port 0 (so they differ), then released.
- * Another process may take one before etcd binds it; startEtcdCluster retries on "address already in use".
- */
-async function findFreePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const server = createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
-      const address = server.address();
-      if (address === null || typeof address === 'string') throw new Error('a TCP server has no port');
-      ports.push(address.port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  }
 }
 
 // Every cluster not yet stopped, with a synchronous clean-up for process exit: a test that fails

@@ -1,6 +1,7 @@
-// Loopback ports for the devnet's cluster: probed by binding, so a taken port is found before a
-// child fails on it. Another process may still take a port between the probe and the child's bind;
-// the child then fails to start and the devnet's wait for it names the port in its error.
+// Loopback ports for locally started etcd members and nodes (the devnet, the test clusters): probed
+// by binding, so a taken port is found before a child fails on it. Another process may still take a
+// port between the probe and the child's bind: the devnet's wait for the child then names the port,
+// and startEtcdCluster retries on "address already in use".
 import { createServer, type Server } from 'node:net';
 
 async function listen(server: Server, port: number): Promise<number> {
