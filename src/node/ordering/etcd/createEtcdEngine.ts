@@ -58,7 +58,7 @@ export interface ClusterNode extends NodeCard {
 }
 
 /** A reason this node stopped following: heights and roots, for the operator. */
-export interface Halt {
+interface Halt {
   code: string;
   message: string;
   details: Record<string, unknown>;
@@ -74,7 +74,6 @@ const BLOCKS_PER_READ = 16;
 
 export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
   clusterNodes(): ClusterNode[];
-  halted(): Halt | undefined;
 } {
   const { chain, blockIntervalMs, authoritySeed, name } = options;
   const logger = options.logger.child({ node: name });
@@ -142,22 +141,20 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
     return { number: block.header.number, hash };
   };
 
-  const decodeLogBlock = (number: number, bytes: Uint8Array): Block => {
+  /** Decodes and imports one block the log agreed on; a refusal halts (see the file comment). */
+  const importLogBlock = (number: number, bytes: Uint8Array): boolean => {
+    let block: Block | undefined;
     try {
-      return decodeExact(BlockCodec, bytes, 'block');
-    } catch (cause) {
-      throw new BlockImportError(
-        'MalformedBlock',
-        `log block ${number} does not decode`,
-        { number },
-        { cause },
-      );
-    }
-  };
-
-  /** Imports one block the log agreed on; a refusal halts (see the file comment). */
-  const importLogBlock = (number: number, block: Block): boolean => {
-    try {
+      try {
+        block = decodeExact(BlockCodec, bytes, 'block');
+      } catch (cause) {
+        throw new BlockImportError(
+          'MalformedBlock',
+          `log block ${number} does not decode`,
+          { number },
+          { cause },
+        );
+      }
       if (block.header.number !== number) {
         throw new BlockImportError('WrongNumber', `log key ${number} holds block ${block.header.number}`, {
           number,
@@ -177,7 +174,7 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
           height: number,
           localHead: parent.number,
           localStateRoot: bytesToHex(parent.stateRoot),
-          blockStateRoot: bytesToHex(block.header.stateRoot),
+          ...(block ? { blockStateRoot: bytesToHex(block.header.stateRoot) } : {}),
         },
       });
       return false;
@@ -252,18 +249,7 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
       }
       for (const { number, bytes } of blocks) {
         if (number !== localHead().number + 1) break;
-        let block: Block;
-        try {
-          block = decodeLogBlock(number, bytes);
-        } catch (error) {
-          stopWithHalt({
-            code: 'MalformedBlock',
-            message: (error as Error).message,
-            details: { height: number },
-          });
-          return;
-        }
-        if (!importLogBlock(number, block)) return;
+        if (!importLogBlock(number, bytes)) return;
         imported++;
       }
     }
@@ -527,6 +513,5 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
     peers: () => peerCards.filter((card) => card.name !== name).length,
     status,
     clusterNodes: () => peerCards.map((card) => ({ ...card, proposer: card.name === leaderName })),
-    halted: () => halt,
   };
 }

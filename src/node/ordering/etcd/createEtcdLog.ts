@@ -36,7 +36,6 @@ export interface ControlState {
   head: LogHead | undefined;
   /** Proposer's name and the lease its key hangs on; undefined when nobody holds it. */
   leader: { name: string; lease: string } | undefined;
-  revision: number;
 }
 
 export interface AppendRequest {
@@ -66,8 +65,6 @@ export interface EtcdLog {
   session(): { lease: string | undefined; alive: boolean };
   /** Makes an extrinsic durable under this node's pending lease. */
   putPending(hash: Uint8Array, bytes: Uint8Array): Promise<void>;
-  /** This node's pending extrinsics (hex hash -> bytes). */
-  readonly ownPending: ReadonlyMap<string, Uint8Array>;
   /**
    * Upkeep, once per step: replaces a lost lease (writing the card or the pending keys again under
    * the new one) and deletes the pending keys of extrinsics `isDone` says are done with.
@@ -223,7 +220,7 @@ export function createEtcdLog(options: EtcdLogOptions): EtcdLog {
         if (key === layout.head) head = decodeLogHead(kv.value);
         else if (key === layout.leader) leader = { name: kv.value.toString(), lease: String(kv.lease) };
       }
-      return { head, leader, revision: Number(response.header.revision) };
+      return { head, leader };
     },
 
     async readBlocks(from, to) {
@@ -291,8 +288,6 @@ export function createEtcdLog(options: EtcdLogOptions): EtcdLog {
         if (!writing) void writePending();
       });
     },
-
-    ownPending,
 
     async tend(isDone) {
       await sessionId();
