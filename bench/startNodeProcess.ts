@@ -3,13 +3,18 @@
 // 127.0.0.1, chosen by the OS. Its JSON log lines are read for the RPC URL, then drained so that a
 // full pipe never stalls the node.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+// To see where a benchmark's node processes spend their time: a V8 CPU profile of each (written
+// when it exits) into PHALANX_BENCH_CPU_PROFILE, and each one's log lines into
+// PHALANX_BENCH_LOG_DIR/node-<pid>.log (otherwise they are read for the RPC URL and dropped).
+const CPU_PROFILE_DIR = process.env.PHALANX_BENCH_CPU_PROFILE;
+const LOG_DIR = process.env.PHALANX_BENCH_LOG_DIR;
 
 export interface NodeProcess {
   readonly rpcUrl: string;
@@ -32,6 +37,7 @@ export async function startNodeProcess(opts: {
   const child = spawn(
     process.execPath,
     [
+      ...(CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : []),
       '--import',
       'tsx',
       join(ROOT, 'src/cli/main.ts'),
@@ -67,6 +73,7 @@ export async function startNodeProcess(opts: {
   const rpcUrl = new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
+      if (LOG_DIR) appendFileSync(join(LOG_DIR, `node-${child.pid}.log`), `${line}\n`);
       try {
         const entry = JSON.parse(line) as { msg?: string; rpcUrl?: string };
         if (entry.msg === 'node running' && typeof entry.rpcUrl === 'string') resolve(entry.rpcUrl);

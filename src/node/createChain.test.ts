@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { equalBytes } from '../codec/bytes.js';
 import { type Block, hashHeader, listRoot, signExtrinsic, signHeader } from '../codec/chain.js';
 import { MAX_TIMESTAMP_STEP_MS } from '../codec/checkHeaderExtendsParent.js';
 import { devKeypair } from '../codec/devKeys.js';
@@ -130,7 +131,7 @@ describe('createChain signature checks', () => {
   let dirs: ReturnType<typeof makeTempDir>[];
   let nodes: Node[];
   beforeEach(() => {
-    dirs = [makeTempDir(), makeTempDir()];
+    dirs = [makeTempDir(), makeTempDir(), makeTempDir()];
     nodes = [];
   });
   afterEach(async () => {
@@ -138,7 +139,7 @@ describe('createChain signature checks', () => {
     for (const dir of dirs) dir.remove();
   });
 
-  it('verifies a signature once when it builds from its pool, and every signature of a block it imports', async () => {
+  it('verifies a signature once when it builds from its pool, and every signature of a block it imports that it did not admit', async () => {
     const clock = { now: GENESIS_TIME + 1000 };
     const watched = { leader: watchedRuntime(), follower: watchedRuntime() };
     const leader = createNode({
@@ -188,6 +189,27 @@ describe('createChain signature checks', () => {
       watched.follower.calls.filter((call) => call.kind === 'block'),
       [{ kind: 'block', vouched: 0 }],
     );
+
+    // A node that admitted one of the block's extrinsics itself (an etcd follower's own
+    // submissions) verifies only the other one when it imports the block.
+    const watchedImporter = watchedRuntime();
+    const importer = createNode({
+      dataDir: dirs[2]!.path,
+      genesis: testGenesis(),
+      role: { kind: 'solo', authoritySeed: alice.secretSeed },
+      blockIntervalMs: 1000,
+      clock: () => clock.now,
+      runtime: watchedImporter.runtime,
+    });
+    nodes.push(importer);
+    importer.submitExtrinsic(ready[1]!);
+    importer.chain.importBlock(leader.chain.head().block);
+    assert.deepEqual(importer.chain.head().hash, leader.chain.head().hash);
+    assert.deepEqual(
+      watchedImporter.calls.filter((call) => call.kind === 'block'),
+      [{ kind: 'block', vouched: 1 }],
+    );
+    assert.equal(importer.chain.pool.size, 0, 'the included extrinsic left the pool');
   });
 
   it('refuses an imported block with a forged signature even when its own pool holds the genuine extrinsic', async () => {
@@ -224,9 +246,10 @@ describe('createChain signature checks', () => {
         /BadSignature/.test(error.message),
     );
     assert.equal(importer.head().signed.header.number, 0);
-    // Below the chain: executeBlock ignores vouching in import mode, whatever its caller passes.
+    // Below the chain: in either mode, executeBlock verifies whatever its caller does not vouch
+    // for, and only that.
     const head = importer.chain.head();
-    const execute = (mode: 'build' | 'import') =>
+    const execute = (mode: 'build' | 'import', vouched: (bytes: Uint8Array) => boolean) =>
       executeBlock({
         runtime: createDefaultNodeRuntime().runtime,
         state: importer.chain.store.state,
@@ -236,11 +259,14 @@ describe('createChain signature checks', () => {
         context: { number: 1, timestamp: header.timestamp, parentHash: head.hash, author: alice.publicKey },
         extrinsics: [forged],
         mode,
-        verified: { isSignatureVerified: () => true },
+        verified: { isSignatureVerified: vouched },
       });
-    assert.equal(execute('build').included.length, 1, 'a builder trusts what it vouches for');
+    const onlyGenuine = (bytes: Uint8Array): boolean => equalBytes(bytes, genuine);
+    assert.equal(execute('build', () => true).included.length, 1, 'a builder trusts what it vouches for');
+    assert.equal(execute('import', () => true).included.length, 1, 'so does an importer');
+    assert.equal(execute('build', onlyGenuine).included.length, 0);
     assert.throws(
-      () => execute('import'),
+      () => execute('import', onlyGenuine),
       (error: unknown) => error instanceof BlockImportError && /BadSignature/.test(error.message),
     );
   });
@@ -295,6 +321,26 @@ describe('createChain authority changes', () => {
 });
 
 describe('createChain options', () => {
+  it('stops taking extrinsics into a block at the build deadline, one at least, and leaves the rest in the pool', async () => {
+    const dir = makeTempDir();
+    const node = openTestNode(dir.path);
+    try {
+      const { genesisHash } = node.chain;
+      for (let nonce = 0; nonce < 3; nonce++)
+        node.submitExtrinsic(transfer(genesisHash, 'alice', 'bob', 5n, nonce));
+      const hurried = node.chain.buildBlock(alice.secretSeed, { maxBuildMs: 0 });
+      assert.equal(hurried.block.extrinsics.length, 1, 'a deadline already passed still lets one in');
+      assert.equal(node.chain.pool.size, 3, 'building removes nothing from the pool');
+      const unhurried = node.chain.buildBlock(alice.secretSeed, { maxBuildMs: 60_000 });
+      assert.equal(unhurried.block.extrinsics.length, 3);
+      node.chain.commitBlock(hurried);
+      assert.equal(node.chain.pool.size, 2, 'what the block did not take waits for the next one');
+    } finally {
+      await node.stop();
+      dir.remove();
+    }
+  });
+
   it('refuses a block size limit that is not a positive integer, before opening the store', () => {
     const dir = makeTempDir();
     try {

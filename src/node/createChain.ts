@@ -55,8 +55,13 @@ export interface Chain {
   head(): { hash: Uint8Array; block: Block };
   /** The authority keys at the head. */
   authorities(): Uint8Array[];
-  /** Executes the pool's ready extrinsics on the head and signs the result; stores nothing. */
-  buildBlock(authoritySeed: Uint8Array): BuiltBlock;
+  /**
+   * Executes the pool's ready extrinsics on the head and signs the result; stores nothing. With
+   * `maxBuildMs`, stops taking extrinsics once that much wall-clock time has passed (at least one
+   * goes in): which extrinsics a block holds is the proposer's choice, so a deadline costs nothing
+   * in determinism, and it bounds how long building holds the event loop.
+   */
+  buildBlock(authoritySeed: Uint8Array, options?: { maxBuildMs?: number }): BuiltBlock;
   /** Persists a block (one transaction), makes it the head, cleans the pool, announces it. */
   commitBlock(built: Pick<BuiltBlock, 'hash' | 'commit'>, startedAt?: number): void;
   /** Checks and re-executes a block from outside, then commits it; BlockImportError otherwise. */
@@ -155,8 +160,9 @@ export function createChain(options: ChainOptions): Chain {
   metrics.blockHeight.set(head.block.header.number);
 
   // Whatever the pool holds passed validateTransaction, signature included, and a signature covers
-  // the bytes alone: re-checks of pool entries after each block and the blocks this node builds
-  // from them skip it, so each signature is verified once. Imported blocks are checked in full.
+  // the bytes alone: re-checks of pool entries after each block, the blocks this node builds from
+  // them and imported blocks that carry them skip it, so this node verifies each signature once.
+  // An imported block's other extrinsics are checked in full.
   const verifiedHere: CheckOptions = { isSignatureVerified: (extrinsic) => pool.holds(extrinsic) };
   const pool: TransactionPool = createTransactionPool({
     validate: (extrinsic) => runtime.validateTransaction(store.state, extrinsic, genesisHash, verifiedHere),
@@ -182,7 +188,7 @@ export function createChain(options: ChainOptions): Chain {
     head: () => head,
     authorities: () => options.nodeRuntime.authorities(store.state),
 
-    buildBlock(authoritySeed) {
+    buildBlock(authoritySeed, buildOptions = {}) {
       const author = authorityKey(authoritySeed);
       if (!isAuthority(options.nodeRuntime.authorities(store.state), author)) {
         throw new NodeError(
@@ -206,6 +212,9 @@ export function createChain(options: ChainOptions): Chain {
         extrinsics: pool.ready(maxBlockExtrinsics),
         mode: 'build',
         maxBlockBytes,
+        ...(buildOptions.maxBuildMs === undefined
+          ? {}
+          : { buildUntil: performance.now() + buildOptions.maxBuildMs }),
         verified: verifiedHere,
       });
       const header: Header = {
@@ -315,6 +324,7 @@ export function createChain(options: ChainOptions): Chain {
           },
           extrinsics: block.extrinsics,
           mode: 'import',
+          verified: verifiedHere,
         });
       } catch (error) {
         if (error instanceof BlockImportError) {

@@ -147,6 +147,27 @@ describe('createTransactionPool', () => {
     assert.equal(pool.size, 0);
   });
 
+  it('re-checks the senders a block touched and a bounded turn of the others, reaching every sender in a few blocks', () => {
+    const { pool, accountNonces, broke, validations } = setup({ revalidatePerBlock: 4 });
+    for (let sender = 1; sender <= 10; sender++) pool.submit(tx(sender, 0));
+    pool.submit(tx(1, 1));
+    // The block took sender 1's nonce 0; everyone else can no longer pay (a slash, say).
+    pool.remove([hashExtrinsic(tx(1, 0))]);
+    accountNonces.set(1, 1);
+    for (let sender = 2; sender <= 10; sender++) broke.add(sender);
+    let before = validations();
+    // Sender 1 (touched) and four others: a full pool costs a bounded number of checks per block.
+    assert.equal(pool.revalidate(), 4);
+    assert.equal(validations() - before, 5);
+    assert.equal(pool.size, 6, 'sender 1 and five of the broke senders wait for their turn');
+    // The next turns reach the rest: four, then the last one (with sender 1 again, still valid).
+    before = validations();
+    assert.equal(pool.revalidate(), 4);
+    assert.equal(validations() - before, 4);
+    assert.equal(pool.revalidate(), 1);
+    assert.deepEqual(pool.ready(10), [tx(1, 1)]);
+  });
+
   it('after a block drops stale nonces and senders that can no longer pay, with one check per sender', () => {
     const { pool, accountNonces, broke, validations } = setup();
     for (let n = 0; n < 5; n++) pool.submit(tx(1, n));

@@ -11,8 +11,11 @@
 //   rest of the pool is for ready ones;
 // - a ready extrinsic that finds the pool full evicts a future one; a future one never displaces a
 //   ready one, and displaces another future one only from a sender holding more of them;
-// - after each block every sender is re-checked against the new state (stale nonces go, fees
-//   beyond the new balance go), and future entries that waited `futureLifetimeBlocks` go.
+// - after each block senders are re-checked against the new state (stale nonces go, fees beyond
+//   the new balance go), and future entries that waited `futureLifetimeBlocks` go: every sender
+//   the block took an extrinsic from, and `revalidatePerBlock` others in turn, so that a full pool
+//   costs a bounded amount of work per block and every sender is still seen every few blocks
+//   (4,096 senders: every 16 blocks). What a late re-check misses, the block builder refuses.
 import { bytesToHex } from '../../codec/bytes.js';
 import { hashExtrinsic } from '../../codec/chain.js';
 import { RpcError } from '../../codec/errors.js';
@@ -39,6 +42,8 @@ export interface PoolOptions {
   maxFutureTotal?: number;
   /** Blocks after which a future extrinsic that has not become ready is dropped (default 8). */
   futureLifetimeBlocks?: number;
+  /** Senders re-checked per block besides those the block took extrinsics from (default 256). */
+  revalidatePerBlock?: number;
 }
 
 export interface TransactionPool {
@@ -59,8 +64,9 @@ export interface TransactionPool {
   /** Removes extrinsics by hash (included in a block, or refused by the block builder). */
   remove(hashes: Iterable<Uint8Array>): void;
   /**
-   * Called once per new head: re-validates against it (per sender) and drops what became stale,
-   * unpayable or too old to wait. Returns how many extrinsics were dropped.
+   * Called once per new head: re-validates against it (per sender: those `remove` was given
+   * extrinsics of since the last call, and `revalidatePerBlock` others in turn) and drops what
+   * became stale, unpayable or too old to wait. Returns how many extrinsics were dropped.
    */
   revalidate(): number;
   readonly size: number;
@@ -132,8 +138,11 @@ export function createTransactionPool(options: PoolOptions): TransactionPool {
     0,
   );
   const futureLifetimeBlocks = positiveInteger('futureLifetimeBlocks', options.futureLifetimeBlocks, 8);
+  const revalidatePerBlock = positiveInteger('revalidatePerBlock', options.revalidatePerBlock, 256);
   const entries = new Map<string, Entry>();
   const senders = new Map<string, SenderQueue>();
+  /** Senders `remove` took extrinsics from since the last revalidation: re-checked first. */
+  const touched = new Set<string>();
   let readyTotal = 0;
   let seq = 0;
   let blocks = 0;
@@ -161,6 +170,29 @@ export function createTransactionPool(options: PoolOptions): TransactionPool {
     readyTotal -= queue.readyRun;
     queue.readyRun = 0;
     senders.delete(entry.sender);
+  };
+
+  /**
+   * The senders `revalidate` re-checks this time: every touched one, and the untouched ones least
+   * recently re-checked. `senders` is kept in that order: a new sender (validated on admission)
+   * and a re-checked one go to the back.
+   */
+  const sendersToRevalidate = (): string[] => {
+    const chosen = [...touched].filter((id) => senders.has(id));
+    let turn = 0;
+    for (const id of senders.keys()) {
+      if (turn >= revalidatePerBlock) break;
+      if (touched.has(id)) continue;
+      chosen.push(id);
+      turn++;
+    }
+    touched.clear();
+    for (const id of chosen) {
+      const queue = senders.get(id)!;
+      senders.delete(id);
+      senders.set(id, queue);
+    }
+    return chosen;
   };
 
   /** Moves a sender to what the runtime just said: its account nonce (stale entries go) and budget. */
@@ -320,7 +352,9 @@ export function createTransactionPool(options: PoolOptions): TransactionPool {
     remove(hashes) {
       for (const hash of hashes) {
         const entry = entries.get(bytesToHex(hash));
-        if (entry) drop(entry);
+        if (!entry) continue;
+        touched.add(entry.sender);
+        drop(entry);
       }
     },
 
@@ -333,7 +367,9 @@ export function createTransactionPool(options: PoolOptions): TransactionPool {
       // That answer gives the account nonce and what the sender can pay now. If the lowest is
       // invalid for another reason (fee no longer payable, ...), nothing after it can be included
       // either, so the sender's whole queue goes.
-      for (const [senderId, queue] of [...senders]) {
+      for (const senderId of sendersToRevalidate()) {
+        const queue = senders.get(senderId);
+        if (!queue) continue;
         const queueEntries = [...queue.byNonce.values()].sort((a, b) => a.nonce - b.nonce);
         let valid: { first: Entry; result: ValidTransaction } | undefined;
         for (const first of queueEntries) {

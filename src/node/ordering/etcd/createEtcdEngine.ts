@@ -65,10 +65,12 @@ interface Halt {
 }
 
 const DEFAULT_RETENTION = 1024;
-/** Pending extrinsics read per block at most; more wait for the next block. */
-const PENDING_READ_LIMIT = 20_000;
+/** Pending extrinsics read per block at most (the default pool holds 4,096); more wait for the next block. */
+const PENDING_READ_LIMIT = 4096;
 /** Longest a proposer goes without reading pending extrinsics, watch or not. */
 const PENDING_READ_EVERY_MS = 1000;
+/** Pending extrinsics admitted (each a signature check) between two turns of the event loop. */
+const ADMIT_BETWEEN_YIELDS = 256;
 /** Blocks read from etcd per request while catching up. */
 const BLOCKS_PER_READ = 16;
 
@@ -102,6 +104,12 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
   });
   // How long after it last reached the log's head this node still calls itself in sync.
   const freshForMs = Math.max(sessionTtlSeconds * 1000, 3 * blockIntervalMs);
+  // Building holds the event loop, and the session lease's keep-alives wait behind it: the client
+  // gives the lease up when no keep-alive answer got through for a TTL. Under load a proposer that
+  // built (and then committed) for longer would lose its lease and hand over, again and again, and
+  // followers spend three to four times the build time importing the block. So a build takes at
+  // most an eighth of the session TTL, and a quarter of the block interval.
+  const buildBudgetMs = Math.max(1, Math.min(blockIntervalMs / 4, (sessionTtlSeconds * 1000) / 8));
   // How often the loop runs without a wake-up from the watch.
   const tickMs = Math.max(10, Math.min(100, Math.floor(blockIntervalMs / 4)));
 
@@ -123,7 +131,8 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
   let lastFollowAt = 0;
   let card: NodeCard | undefined;
   let registered = false;
-  const watched = new Set<string>();
+  let controlWatch: Promise<() => Promise<void>> | undefined;
+  let pendingWatch: Promise<() => Promise<void>> | undefined;
   let pendingHint = true;
   let pendingReadAt = 0;
   let lastAppendTookHeight = false;
@@ -251,6 +260,7 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
         if (number !== localHead().number + 1) break;
         if (!importLogBlock(number, bytes)) return;
         imported++;
+        await yieldToEventLoop();
       }
     }
     if (localHead().number >= head.number) caughtUpAt = Date.now();
@@ -289,26 +299,41 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
   };
 
   /**
-   * Reads the extrinsics other nodes accepted since the last read (all of them after a takeover)
-   * into the pool. A watch on pending/ says when there is something to read; a read at least every
-   * PENDING_READ_EVERY_MS covers a watch that missed a change.
+   * Reads the extrinsics other nodes accepted since the last read into the pool; after a takeover,
+   * every pending extrinsic, this node's own too (a restarted node's pool lost them). A watch on
+   * pending/ says when there is something to read; a read at least every PENDING_READ_EVERY_MS
+   * covers a watch that missed a change.
    */
   const readPending = async (): Promise<void> => {
     pendingHint = false;
     pendingReadAt = Date.now();
-    const pending = await log.readPendingSince(pendingRevision, PENDING_READ_LIMIT);
-    let poolFull = false;
-    for (const extrinsic of pending.extrinsics) {
+    const pending = await log.readPendingSince(pendingRevision, PENDING_READ_LIMIT, pendingRevision > 0);
+    // Admitting verifies a signature each: at most one build budget of it per block, in slices
+    // that let the lease keep-alives and RPC in between. What is left waits for the next block.
+    const admitUntil = performance.now() + buildBudgetMs;
+    let complete = pending.extrinsics.length < PENDING_READ_LIMIT;
+    for (const [i, extrinsic] of pending.extrinsics.entries()) {
+      if (i > 0 && i % ADMIT_BETWEEN_YIELDS === 0) {
+        if (performance.now() >= admitUntil) {
+          complete = false;
+          break;
+        }
+        await yieldToEventLoop();
+      }
       if (chain.pool.holds(extrinsic)) continue;
       try {
         chain.pool.submit(extrinsic);
       } catch (error) {
         // Included already, or no longer valid: its submitter deletes its key once it sees that.
         // A full pool is different: read these again next time rather than skip them.
-        if (error instanceof RpcError && error.code === 'PoolFull') poolFull = true;
+        if (error instanceof RpcError && error.code === 'PoolFull') {
+          complete = false;
+          break;
+        }
       }
     }
-    if (!poolFull && pending.extrinsics.length < PENDING_READ_LIMIT) pendingRevision = pending.revision;
+    // Read from the same revision again until everything up to it got in.
+    if (complete) pendingRevision = pending.revision;
   };
 
   /** Builds and appends one block; true when it took the height. */
@@ -318,7 +343,7 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
     }
     const parent = localHead();
     const startedAt = performance.now();
-    const built = chain.buildBlock(authoritySeed);
+    const built = chain.buildBlock(authoritySeed, { maxBuildMs: buildBudgetMs });
     const number = built.block.header.number;
     const { appended, revision } = await log.append({
       parent,
@@ -347,14 +372,34 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
     return true;
   };
 
-  /** Watches are hints (the loop polls anyway): one per prefix, set up again if it could not be. */
-  const ensureWatch = (prefix: string, listener: () => void): void => {
-    if (watched.has(prefix)) return;
-    watched.add(prefix);
-    log.watch(prefix, listener).catch((error) => {
-      watched.delete(prefix);
-      logger.debug({ err: error, prefix }, 'watching etcd failed; polling meanwhile');
+  /**
+   * Watches are hints (the loop polls anyway), set up again if they could not be: the control keys
+   * always; pending/ only while this node proposes, the one reader of pending extrinsics (every
+   * accepted extrinsic is two events, its put and its delete, that followers need not receive).
+   */
+  const watchControl = (): void => {
+    if (controlWatch) return;
+    controlWatch = log.watch(layout.control, wake);
+    controlWatch.catch((error) => {
+      controlWatch = undefined;
+      logger.debug({ err: error }, 'watching etcd failed; polling meanwhile');
     });
+  };
+  const watchPendingWhileProposer = (): void => {
+    if (proposer && !pendingWatch) {
+      const started = log.watch(layout.pending, () => {
+        pendingHint = true;
+      });
+      pendingWatch = started;
+      started.catch((error) => {
+        if (pendingWatch === started) pendingWatch = undefined;
+        logger.debug({ err: error }, 'watching pending extrinsics failed; reading them every second');
+      });
+    } else if (!proposer && pendingWatch) {
+      const stopping = pendingWatch;
+      pendingWatch = undefined;
+      stopping.then((cancel) => cancel()).catch(() => {});
+    }
   };
 
   const refreshCards = async (): Promise<void> => {
@@ -369,10 +414,7 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
       await log.register(card);
       registered = true;
     }
-    ensureWatch(layout.control, wake);
-    ensureWatch(layout.pending, () => {
-      pendingHint = true;
-    });
+    watchControl();
     // A proposer whose last append took the height knows the log's head: it is its own. It reads
     // the log again at least once a second (to see a deposition), or as soon as an append fails.
     const knowsHead =
@@ -389,6 +431,7 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
       await log.tend((bytes) => !chain.pool.holds(bytes));
     }
     await campaign();
+    watchPendingWhileProposer();
     const due = Date.now() - lastProposedAt >= blockIntervalMs;
     if ((proposer || options.ignoreLeaderKey) && due && localHead().number === (logHead?.number ?? 0)) {
       lastProposedAt = Date.now();
@@ -514,4 +557,9 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
     status,
     clusterNodes: () => peerCards.map((card) => ({ ...card, proposer: card.name === leaderName })),
   };
+}
+
+/** Lets timers and I/O (lease keep-alives, RPC) run between two long synchronous steps. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -11,7 +11,7 @@ import { Etcd3, type Lease, type Watcher } from 'etcd3';
 import type { Logger } from 'pino';
 import { bytesToHex } from '../../../codec/bytes.js';
 import { NodeError } from '../../errors.js';
-import { decodeLogHead, type EtcdLayout, encodeLogHead, type LogHead } from './etcdLayout.js';
+import { decodeLogHead, type EtcdLayout, encodeLogHead, type LogHead, prefixEnd } from './etcdLayout.js';
 
 export interface EtcdLogOptions {
   endpoints: readonly string[];
@@ -70,14 +70,24 @@ export interface EtcdLog {
    * the new one) and deletes the pending keys of extrinsics `isDone` says are done with.
    */
   tend(isDone: (bytes: Uint8Array) => boolean): Promise<number>;
-  /** Every node's pending extrinsics written after `revision` (0: all), and the revision read at. */
-  readPendingSince(revision: number, limit: number): Promise<{ extrinsics: Uint8Array[]; revision: number }>;
+  /**
+   * Pending extrinsics written after `revision` (0: all), and the revision read at: every node's,
+   * or every node's but this one's with `othersOnly` (a node's own are in its pool already).
+   */
+  readPendingSince(
+    revision: number,
+    limit: number,
+    othersOnly?: boolean,
+  ): Promise<{ extrinsics: Uint8Array[]; revision: number }>;
   register(card: NodeCard): Promise<void>;
   listNodes(): Promise<NodeCard[]>;
   /** Drops etcd's history before `revision` (the keys themselves stay). */
   compact(revision: number): Promise<void>;
-  /** Calls `listener` on any change under `prefix` (a hint: it carries nothing). */
-  watch(prefix: string, listener: () => void): Promise<void>;
+  /**
+   * Calls `listener` on any change under `prefix` (a hint: it carries nothing) until the returned
+   * function cancels the watch.
+   */
+  watch(prefix: string, listener: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -110,7 +120,7 @@ export function createEtcdLog(options: EtcdLogOptions): EtcdLog {
     lost: boolean;
   }
   let closed = false;
-  const watchers: Watcher[] = [];
+  const watchers = new Set<Watcher>();
   const held: HeldLease[] = [];
   const holdLease = (ttl: number, what: string): (() => HeldLease) => {
     let current: HeldLease | undefined;
@@ -285,7 +295,11 @@ export function createEtcdLog(options: EtcdLogOptions): EtcdLog {
     putPending(hash, bytes) {
       return new Promise<void>((resolve, reject) => {
         writeQueue.push({ hashHex: bytesToHex(hash), bytes, resolve, reject });
-        if (!writing) void writePending();
+        // Not at once: the other submissions of this turn (an RPC batch's) join the first write.
+        if (!writing) {
+          writing = true;
+          setImmediate(() => void writePending());
+        }
       });
     },
 
@@ -306,26 +320,31 @@ export function createEtcdLog(options: EtcdLogOptions): EtcdLog {
       return done.length;
     },
 
-    async readPendingSince(revision, limit) {
+    async readPendingSince(revision, limit, othersOnly = false) {
       const extrinsics: Uint8Array[] = [];
-      let start = layout.pending;
       let readAt = 0;
-      // Paged by key, all pages at the revision of the first, so that nothing written meanwhile
-      // is skipped: the next call starts after that revision.
-      for (;;) {
-        const builder = client
-          .getAll()
-          .inRange({ start, end: prefixEnd(layout.pending) })
-          .sort('Key', 'Ascend')
-          .limit(Math.max(1, limit - extrinsics.length));
-        if (revision > 0) builder.minModRevision(revision + 1);
-        if (readAt > 0) builder.revision(readAt);
-        const response = await builder.exec();
-        if (readAt === 0) readAt = Number(response.header.revision);
-        for (const kv of response.kvs) extrinsics.push(new Uint8Array(kv.value));
-        const last = response.kvs.at(-1);
-        if (!response.more || !last || extrinsics.length >= limit) break;
-        start = `${last.key.toString()}\0`;
+      const ranges = othersOnly
+        ? layout.pendingOfOthers(name)
+        : [{ start: layout.pending, end: prefixEnd(layout.pending) }];
+      // Paged by key, all pages (of all ranges) at the revision of the first, so that nothing
+      // written meanwhile is skipped: the next call starts after that revision.
+      for (const range of ranges) {
+        let start = range.start;
+        while (extrinsics.length < limit) {
+          const builder = client
+            .getAll()
+            .inRange({ start, end: range.end })
+            .sort('Key', 'Ascend')
+            .limit(limit - extrinsics.length);
+          if (revision > 0) builder.minModRevision(revision + 1);
+          if (readAt > 0) builder.revision(readAt);
+          const response = await builder.exec();
+          if (readAt === 0) readAt = Number(response.header.revision);
+          for (const kv of response.kvs) extrinsics.push(new Uint8Array(kv.value));
+          const last = response.kvs.at(-1);
+          if (!response.more || !last) break;
+          start = `${last.key.toString()}\0`;
+        }
       }
       return { extrinsics, revision: readAt };
     },
@@ -362,12 +381,16 @@ export function createEtcdLog(options: EtcdLogOptions): EtcdLog {
 
     async watch(prefix, listener) {
       const watcher = await client.watch().prefix(prefix).create();
-      watchers.push(watcher);
+      watchers.add(watcher);
       watcher.on('put', listener);
       watcher.on('delete', listener);
       // After a reconnect, events in between may be lost: tell the listener too.
       watcher.on('connected', listener);
       watcher.on('error', (error) => logger.debug({ err: error }, 'etcd watch error'));
+      return async () => {
+        watchers.delete(watcher);
+        await watcher.cancel();
+      };
     },
 
     async close() {
@@ -375,7 +398,7 @@ export function createEtcdLog(options: EtcdLogOptions): EtcdLog {
       // out, so that what this node accepted stays readable by the next proposer.
       closed = true;
       // Cancel watches first: a watch whose stream the close breaks would schedule a reconnect.
-      await Promise.all(watchers.map((watcher) => watcher.cancel().catch(() => {})));
+      await Promise.all([...watchers].map((watcher) => watcher.cancel().catch(() => {})));
       for (const { lease } of held) lease.release();
       const session = lastSessionId;
       if (session !== undefined) await client.leaseClient.leaseRevoke({ ID: session }).catch(() => {});
@@ -383,9 +406,4 @@ export function createEtcdLog(options: EtcdLogOptions): EtcdLog {
     },
   };
   return log;
-}
-
-/** The end of a prefix range (etcd's convention: the prefix with its last byte plus one). */
-function prefixEnd(prefix: string): string {
-  return `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
 }

@@ -14,6 +14,12 @@ export interface LogHead {
   readonly hash: Uint8Array;
 }
 
+/** Keys from `start` (inclusive) to `end` (exclusive), in etcd's byte order. */
+export interface KeyRange {
+  readonly start: string;
+  readonly end: string;
+}
+
 /** Decimal digits of a block key: u32 heights, zero-padded so that key order is height order. */
 const HEIGHT_DIGITS = 10;
 
@@ -27,6 +33,8 @@ export interface EtcdLayout {
   numberOfBlockKey(key: string): number;
   readonly pending: string;
   pendingOf(node: string): string;
+  /** Every node's pending keys but `node`'s own, as key ranges (etcd's [start, end)). */
+  pendingOfOthers(node: string): KeyRange[];
   pendingKey(node: string, extrinsicHash: Uint8Array): string;
   readonly nodes: string;
   nodeKey(node: string): string;
@@ -57,6 +65,11 @@ export function createEtcdLayout(genesisHash: Uint8Array, prefix = 'phalanx/'): 
     numberOfBlockKey: (key) => Number(key.slice(blocks.length)),
     pending,
     pendingOf: (node) => `${pending}${checkName(node)}/`,
+    // A name ends at its slash, so `pending/<node>/` covers that node's keys and nobody else's.
+    pendingOfOthers: (node) => [
+      { start: pending, end: `${pending}${checkName(node)}/` },
+      { start: prefixEnd(`${pending}${node}/`), end: prefixEnd(pending) },
+    ],
     pendingKey: (node, hash) => `${pending}${checkName(node)}/${bytesToHex(hash)}`,
     nodes,
     nodeKey: (node) => `${nodes}${checkName(node)}`,
@@ -75,4 +88,9 @@ export function decodeLogHead(bytes: Uint8Array): LogHead | undefined {
   if (bytes.length !== 36) return undefined;
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   return { number: view.readUInt32LE(0), hash: new Uint8Array(bytes.subarray(4)) };
+}
+
+/** The end of a prefix's key range (etcd's convention: the prefix with its last byte plus one). */
+export function prefixEnd(prefix: string): string {
+  return `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
 }
