@@ -13,6 +13,10 @@
 //                   distinct senders over JSON-RPC batches, spread over all the nodes (submissions
 //                   to followers reach the proposer through etcd's pending keys). Goal: etcd's rate
 //                   at least half of solo's, i.e. value ≤ 2 × baseline.
+//   etcd.transfers.noEtcd  the same workload and counting on three nodes WITHOUT etcd: alice
+//                   seals (solo) and two `--follow` nodes re-execute every block, all clients on
+//                   alice. What three nodes that each execute every transfer get out of these two
+//                   cores, whatever orders their blocks: the ceiling etcd.transfers works under here.
 //   etcd.transfers.oneNode  the same workload and counting on ONE node (the proposer, all six
 //                   clients on it, no followers) on the same kind of three-member cluster: what the
 //                   etcd ordering itself costs (durable admission, pending reads, the append per
@@ -50,7 +54,12 @@ import { createBenchGenesis } from './createBenchGenesis.js';
 import { type BenchOptions, type BenchResult, figure, median } from './figure.js';
 import { type NodeProcess, startNodeProcess } from './startNodeProcess.js';
 
-export const FIGURE_NAMES = ['etcd.block', 'etcd.transfers', 'etcd.transfers.oneNode'] as const;
+export const FIGURE_NAMES = [
+  'etcd.block',
+  'etcd.transfers',
+  'etcd.transfers.oneNode',
+  'etcd.transfers.noEtcd',
+] as const;
 
 const AUTHORITIES = ['alice', 'bob', 'charlie'] as const;
 /** The CLI's smallest block time (parseBlockTime). */
@@ -66,10 +75,15 @@ const TICKS_PER_SECOND = 100;
 
 type Genesis = ReturnType<typeof createBenchGenesis>['genesis'];
 
-/** A running deployment: one solo node, or etcd nodes (and the cluster's members' pids). */
+/**
+ * A running deployment: one solo node, a solo node and its `--follow` nodes, or etcd nodes (and the
+ * cluster's members' pids).
+ */
 interface Deployment {
-  readonly kind: 'solo' | 'etcd';
+  readonly kind: 'solo' | 'follow' | 'etcd';
   readonly nodes: readonly NodeProcess[];
+  /** The nodes the clients submit to (spread over them); all of `nodes` unless said otherwise. */
+  readonly submitTo?: readonly NodeProcess[];
   /** The node names, in `nodes` order. */
   readonly names: readonly string[];
   /** etcd members' pids (empty for solo). */
@@ -80,6 +94,30 @@ interface Deployment {
 async function startSolo(genesis: Genesis, blockTimeMs: number): Promise<Deployment> {
   const node = await startNodeProcess({ genesis, blockTimeMs });
   return { kind: 'solo', nodes: [node], names: ['alice'], etcdPids: [], stop: () => node.stop() };
+}
+
+/**
+ * Three nodes and no etcd: alice seals, two nodes follow her over RPC and re-execute every block
+ * (`--follow`). Clients submit to alice only (a `--follow` node does not take extrinsics).
+ */
+async function startFollowers(genesis: Genesis, blockTimeMs: number): Promise<Deployment> {
+  const sealer = await startNodeProcess({ genesis, blockTimeMs });
+  const started = await Promise.allSettled(
+    [1, 2].map(() => startNodeProcess({ genesis, blockTimeMs, args: ['--follow', sealer.rpcUrl] })),
+  );
+  const nodes = [
+    sealer,
+    ...started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])),
+  ];
+  const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map((node) => node.stop()));
+  };
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  return { kind: 'follow', nodes, submitTo: [sealer], names: AUTHORITIES, etcdPids: [], stop };
 }
 
 async function startEtcdNodes(
@@ -431,8 +469,9 @@ async function measureTransfers(
   try {
     await waitAllMoving(watch, 0);
     const stopClients = new AbortController();
+    const targets = deployment.submitTo ?? deployment.nodes;
     const clients = queues.map((queue, i) =>
-      runClient(deployment.nodes[i % deployment.nodes.length]!.rpcUrl, queue, stopClients.signal),
+      runClient(targets[i % targets.length]!.rpcUrl, queue, stopClients.signal),
     );
     await sleep(warmupMs);
     const before = await readUsage(deployment);
@@ -654,6 +693,11 @@ export async function runEtcdBench(options: BenchOptions = { quick: false }): Pr
       () => startEtcdNodes(genesis, transferBlockTimeMs, etcd, dir, 'bench-one-node/', ['alice']),
       transfersOn,
     );
+    // What three nodes that each execute every block get out of this machine without etcd at all.
+    const noEtcdTransfers = await withDeployment(
+      () => startFollowers(genesis, transferBlockTimeMs),
+      transfersOn,
+    );
 
     const blockValue = median(etcdBlocks.latencies);
     const blockBaseline = median(soloBlocks.latencies);
@@ -661,6 +705,7 @@ export async function runEtcdBench(options: BenchOptions = { quick: false }): Pr
     const soloRate = rate(soloTransfers);
     const etcdRate = rate(etcdTransfers);
     const oneNodeRate = rate(oneNodeTransfers);
+    const noEtcdRate = rate(noEtcdTransfers);
     const cut = (run: TransferRun): string =>
       run.exhausted ? ' (cut short: the signed transfers ran out, so it keeps up with more)' : '';
     const refusals = (run: TransferRun): string =>
@@ -678,6 +723,10 @@ export async function runEtcdBench(options: BenchOptions = { quick: false }): Pr
           value: 1e6 / soloRate,
         }),
         figure('etcd.transfers.oneNode', 'µs/transfer (wall)', 1e6 / oneNodeRate, {
+          name: 'solo: the same on one node',
+          value: 1e6 / soloRate,
+        }),
+        figure('etcd.transfers.noEtcd', 'µs/transfer (wall)', 1e6 / noEtcdRate, {
           name: 'solo: the same on one node',
           value: 1e6 / soloRate,
         }),
@@ -701,14 +750,16 @@ export async function runEtcdBench(options: BenchOptions = { quick: false }): Pr
         `| solo (baseline) | ${soloRate.toFixed(0)} | ${(1e6 / soloRate).toFixed(0)} | ${(soloTransfers.includedFirst / soloTransfers.seconds).toFixed(0)} | ${soloTransfers.blocks} (${soloTransfers.biggest}) |`,
         `| etcd, 3 nodes | ${etcdRate.toFixed(0)} | ${(1e6 / etcdRate).toFixed(0)} | ${(etcdTransfers.includedFirst / etcdTransfers.seconds).toFixed(0)} | ${etcdTransfers.blocks} (${etcdTransfers.biggest}) |`,
         `| etcd, 1 node (\`oneNode\`) | ${oneNodeRate.toFixed(0)} | ${(1e6 / oneNodeRate).toFixed(0)} | ${(oneNodeTransfers.includedFirst / oneNodeTransfers.seconds).toFixed(0)} | ${oneNodeTransfers.blocks} (${oneNodeTransfers.biggest}) |`,
+        `| no etcd: solo + 2 \`--follow\` nodes (\`noEtcd\`) | ${noEtcdRate.toFixed(0)} | ${(1e6 / noEtcdRate).toFixed(0)} | ${(noEtcdTransfers.includedFirst / noEtcdTransfers.seconds).toFixed(0)} | ${noEtcdTransfers.blocks} (${noEtcdTransfers.biggest}) |`,
         '',
         `etcd rate / solo rate: **${(etcdRate / soloRate).toFixed(2)}** (goal ≥ 0.5; the figure's value / baseline is its inverse, ${(soloRate / etcdRate).toFixed(2)}, goal ≤ 2).`,
         `\`etcd.transfers.oneNode\`: the proposer alone on the cluster (fresh prefix), all ${CLIENTS} clients on it, so every transfer takes the durable etcd admission; one node rate / solo rate: **${(oneNodeRate / soloRate).toFixed(2)}** (${oneNodeTransfers.seconds.toFixed(1)} s measured${cut(oneNodeTransfers)}, ${oneNodeTransfers.accepted.toLocaleString('en')} accepted, ${oneNodeTransfers.retried.toLocaleString('en')} sent again${refusals(oneNodeTransfers)}).`,
+        `\`etcd.transfers.noEtcd\`: no etcd at all, alice sealing and two nodes following her over RPC, each re-executing every block, all ${CLIENTS} clients on alice: what three nodes that each execute every transfer get out of this machine, whatever orders their blocks; its rate / solo rate: **${(noEtcdRate / soloRate).toFixed(2)}** (${noEtcdTransfers.seconds.toFixed(1)} s measured${cut(noEtcdTransfers)}).`,
         `Solo: ${soloTransfers.seconds.toFixed(1)} s measured${cut(soloTransfers)}, ${soloTransfers.accepted.toLocaleString('en')} accepted, ${soloTransfers.retried.toLocaleString('en')} sent again (pool full)${refusals(soloTransfers)}. etcd: ${etcdTransfers.seconds.toFixed(1)} s measured${cut(etcdTransfers)}, ${etcdTransfers.accepted.toLocaleString('en')} accepted in answered batches, ${etcdTransfers.retried.toLocaleString('en')} sent again (pool full or etcd unavailable)${refusals(etcdTransfers)}.`,
         '',
         "Where the time goes during the measured window (CPU seconds from /proc; the machine's two cores give 2 CPU s per second; block timings from each node's `phalanx_block_duration_seconds`, wall clock: build + commit for solo, build + etcd append + commit for the etcd proposer, import for a follower):",
         '',
-        `| process | CPU s (solo: ${cpuWindow(soloTransfers)} s, etcd: ${cpuWindow(etcdTransfers)} s, one node: ${cpuWindow(oneNodeTransfers)} s of wall clock) | CPU µs per counted transfer | blocks |`,
+        `| process | CPU s (solo: ${cpuWindow(soloTransfers)} s, etcd: ${cpuWindow(etcdTransfers)} s, one node: ${cpuWindow(oneNodeTransfers)} s, no etcd: ${cpuWindow(noEtcdTransfers)} s of wall clock) | CPU µs per counted transfer | blocks |`,
         '|---|---:|---:|---|',
         '| **solo** | | | |',
         ...usageRows(soloTransfers, ['alice']),
@@ -716,6 +767,8 @@ export async function runEtcdBench(options: BenchOptions = { quick: false }): Pr
         ...usageRows(etcdTransfers, AUTHORITIES),
         '| **etcd, one node** | | | |',
         ...usageRows(oneNodeTransfers, ['alice']),
+        '| **no etcd: solo + 2 `--follow` nodes** | | | |',
+        ...usageRows(noEtcdTransfers, AUTHORITIES),
         '',
         probe.length > 0
           ? `An etcd put of one small key (one Raft commit, what each accepted extrinsic costs its node) under this load: median ${ms(median(probe))} ms, p90 ${ms(percentile(probe, 0.9))} ms (${probe.length} puts, one every 200 ms).`
