@@ -105,6 +105,42 @@ describe('etcd ordering on a three-member cluster', () => {
     await closeAll();
   });
 
+  it("writes the pending extrinsics submitted in one turn in one transaction, and reads only others' after a first read", async () => {
+    const layout = createEtcdLayout(new Uint8Array(32).fill(9), `test${++testIndex}/`);
+    const logOf = (name: string) =>
+      createEtcdLog({
+        endpoints: cluster.endpoints,
+        layout,
+        name,
+        sessionTtlSeconds: 2,
+        pendingTtlSeconds: 10,
+        callTimeoutMs: 2000,
+        logger: pino({ level: 'silent' }),
+      });
+    const [alice, bob] = [logOf('alice'), logOf('bob')];
+    try {
+      await bob.putPending(new Uint8Array(32).fill(200), Uint8Array.of(200)); // grants bob's lease
+      await alice.putPending(new Uint8Array(32).fill(201), Uint8Array.of(201)); // and alice's
+      const revision = async () => Number((await client.get('any').exec()).header.revision);
+      const before = await revision();
+      // An RPC batch's submissions, started in one turn of the event loop.
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => alice.putPending(new Uint8Array(32).fill(i), Uint8Array.of(i))),
+      );
+      // Every transaction is one revision: the 100 writes were one.
+      assert.equal((await revision()) - before, 1);
+      const all = await bob.readPendingSince(0, 1000);
+      assert.equal(all.extrinsics.length, 102, "a first read takes every node's, its own too");
+      await alice.putPending(new Uint8Array(32).fill(150), Uint8Array.of(150));
+      await bob.putPending(new Uint8Array(32).fill(151), Uint8Array.of(151));
+      const since = await bob.readPendingSince(all.revision, 1000, true);
+      assert.deepEqual(since.extrinsics, [Uint8Array.of(150)], "then only the others' new ones");
+    } finally {
+      await alice.close();
+      await bob.close();
+    }
+  });
+
   it('gives every height exactly one block when two proposers race (each key written once)', async () => {
     const racing = { extra: { ignoreLeaderKey: true }, blockIntervalMs: 20 };
     const { nodes, prefix, genesis } = await startNodes(['alice', 'bob'], racing);
