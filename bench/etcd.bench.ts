@@ -97,16 +97,16 @@ async function startSolo(genesis: Genesis, blockTimeMs: number): Promise<Deploym
 }
 
 /**
- * Three nodes and no etcd: alice seals, two nodes follow her over RPC and re-execute every block
- * (`--follow`). Clients submit to alice only (a `--follow` node does not take extrinsics).
+ * Waits for node processes started together; if one fails, stops the others (and `running`, nodes
+ * started before) and throws its error.
  */
-async function startFollowers(genesis: Genesis, blockTimeMs: number): Promise<Deployment> {
-  const sealer = await startNodeProcess({ genesis, blockTimeMs });
-  const started = await Promise.allSettled(
-    [1, 2].map(() => startNodeProcess({ genesis, blockTimeMs, args: ['--follow', sealer.rpcUrl] })),
-  );
+async function allStarted(
+  starting: readonly Promise<NodeProcess>[],
+  running: readonly NodeProcess[] = [],
+): Promise<{ nodes: NodeProcess[]; stop(): Promise<void> }> {
+  const started = await Promise.allSettled(starting);
   const nodes = [
-    sealer,
+    ...running,
     ...started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])),
   ];
   const stop = async (): Promise<void> => {
@@ -117,6 +117,19 @@ async function startFollowers(genesis: Genesis, blockTimeMs: number): Promise<De
     await stop();
     throw failed.reason;
   }
+  return { nodes, stop };
+}
+
+/**
+ * Three nodes and no etcd: alice seals, two nodes follow her over RPC and re-execute every block
+ * (`--follow`). Clients submit to alice only (a `--follow` node does not take extrinsics).
+ */
+async function startFollowers(genesis: Genesis, blockTimeMs: number): Promise<Deployment> {
+  const sealer = await startNodeProcess({ genesis, blockTimeMs });
+  const { nodes, stop } = await allStarted(
+    [1, 2].map(() => startNodeProcess({ genesis, blockTimeMs, args: ['--follow', sealer.rpcUrl] })),
+    [sealer],
+  );
   return { kind: 'follow', nodes, submitTo: [sealer], names: AUTHORITIES, etcdPids: [], stop };
 }
 
@@ -129,7 +142,7 @@ async function startEtcdNodes(
   names: readonly string[] = AUTHORITIES,
 ): Promise<Deployment> {
   // All at once (whoever campaigns first proposes); startup is mostly tsx and genesis.
-  const started = await Promise.allSettled(
+  const { nodes, stop } = await allStarted(
     names.map((name) =>
       startNodeProcess({
         genesis,
@@ -149,15 +162,6 @@ async function startEtcdNodes(
       }),
     ),
   );
-  const nodes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const stop = async (): Promise<void> => {
-    await Promise.all(nodes.map((node) => node.stop()));
-  };
-  const failed = started.find((result) => result.status === 'rejected');
-  if (failed) {
-    await stop();
-    throw failed.reason;
-  }
   const etcdPids = cluster.members
     .map((member) => member.pid)
     .filter((pid): pid is number => pid !== undefined);
