@@ -57,9 +57,9 @@ export interface Chain {
   authorities(): Uint8Array[];
   /**
    * Executes the pool's ready extrinsics on the head and signs the result; stores nothing. With
-   * `maxBuildMs`, stops taking extrinsics once that much wall-clock time has passed (at least one
-   * goes in): which extrinsics a block holds is the proposer's choice, so a deadline costs nothing
-   * in determinism, and it bounds how long building holds the event loop.
+   * `maxBuildMs`, stops taking extrinsics once that much wall-clock time has passed (the first is
+   * always tried): which extrinsics a block holds is the proposer's choice, so a deadline costs
+   * nothing in determinism, and it bounds how long building holds the event loop.
    */
   buildBlock(authoritySeed: Uint8Array, options?: { maxBuildMs?: number }): BuiltBlock;
   /** Persists a block (one transaction), makes it the head, cleans the pool, announces it. */

@@ -28,7 +28,7 @@ export interface ExecuteBlockArgs {
   mode: 'build' | 'import';
   /** Build mode: stop adding extrinsics once their total size reaches this. */
   maxBlockBytes?: number;
-  /** Build mode: stop adding extrinsics once `performance.now()` passes this (one goes in anyway). */
+  /** Build mode: stop adding extrinsics once `performance.now()` passes this (the first is tried). */
   buildUntil?: number;
   /**
    * Signatures this node has verified already, in either mode: a signature covers the bytes alone,
