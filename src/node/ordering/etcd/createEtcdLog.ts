@@ -73,6 +73,7 @@ export interface EtcdLog {
   /**
    * Pending extrinsics written after `revision` (0: all), and the revision read at: every node's,
    * or every node's but this one's with `othersOnly` (a node's own are in its pool already).
+   * They come one node's after another's in turn, each node's in key order.
    */
   readPendingSince(
     revision: number,
@@ -321,7 +322,9 @@ export function createEtcdLog(options: EtcdLogOptions): EtcdLog {
     },
 
     async readPendingSince(revision, limit, othersOnly = false) {
-      const extrinsics: Uint8Array[] = [];
+      // Per node, in key order; handed out interleaved (see below).
+      const byNode = new Map<string, Uint8Array[]>();
+      let count = 0;
       let readAt = 0;
       const ranges = othersOnly
         ? layout.pendingOfOthers(name)
@@ -330,21 +333,34 @@ export function createEtcdLog(options: EtcdLogOptions): EtcdLog {
       // written meanwhile is skipped: the next call starts after that revision.
       for (const range of ranges) {
         let start = range.start;
-        while (extrinsics.length < limit) {
+        while (count < limit) {
           const builder = client
             .getAll()
             .inRange({ start, end: range.end })
             .sort('Key', 'Ascend')
-            .limit(limit - extrinsics.length);
+            .limit(limit - count);
           if (revision > 0) builder.minModRevision(revision + 1);
           if (readAt > 0) builder.revision(readAt);
           const response = await builder.exec();
           if (readAt === 0) readAt = Number(response.header.revision);
-          for (const kv of response.kvs) extrinsics.push(new Uint8Array(kv.value));
+          for (const kv of response.kvs) {
+            const node = kv.key.toString().slice(layout.pending.length).split('/', 1)[0]!;
+            const list = byNode.get(node) ?? [];
+            list.push(new Uint8Array(kv.value));
+            byNode.set(node, list);
+            count++;
+          }
           const last = response.kvs.at(-1);
           if (!response.more || !last) break;
           start = `${last.key.toString()}\0`;
         }
+      }
+      // One of each node's in turn: a proposer that admits only the first part (its time budget,
+      // a full pool) then takes from every node alike, not from the names that sort first.
+      const extrinsics: Uint8Array[] = [];
+      const lists = [...byNode.values()];
+      for (let i = 0; extrinsics.length < count; i++) {
+        for (const list of lists) if (i < list.length) extrinsics.push(list[i]!);
       }
       return { extrinsics, revision: readAt };
     },

@@ -131,6 +131,8 @@ describe('etcd ordering on a three-member cluster', () => {
       assert.equal((await revision()) - before, 1);
       const all = await bob.readPendingSince(0, 1000);
       assert.equal(all.extrinsics.length, 102, "a first read takes every node's, its own too");
+      // Nodes in turn, not in key order: bob's one comes second, not after alice's 101.
+      assert.deepEqual(all.extrinsics[1], Uint8Array.of(200));
       await alice.putPending(new Uint8Array(32).fill(150), Uint8Array.of(150));
       await bob.putPending(new Uint8Array(32).fill(151), Uint8Array.of(151));
       const since = await bob.readPendingSince(all.revision, 1000, true);
