@@ -53,6 +53,7 @@ import { UNIT } from '../src/runtime/index.js';
 import { createBenchGenesis } from './createBenchGenesis.js';
 import { type BenchOptions, type BenchResult, figure, median } from './figure.js';
 import { type NodeProcess, startNodeProcess } from './startNodeProcess.js';
+import { BATCH, submitInBatches, sumErrors } from './submitInBatches.js';
 
 export const FIGURE_NAMES = [
   'etcd.block',
@@ -66,8 +67,6 @@ const AUTHORITIES = ['alice', 'bob', 'charlie'] as const;
 const FAST_BLOCK_TIME_MS = 50;
 /** The CLI's default block time. */
 const BLOCK_TIME_MS = 1000;
-/** The node's JSON-RPC batch limit (RPC_DEFAULTS.maxBatch). */
-const BATCH = 100;
 /** Two per etcd node; all on the one node for solo. */
 const CLIENTS = 6;
 /** Linux reports process CPU times in ticks of 1/100 s (USER_HZ) on every platform we run. */
@@ -372,76 +371,6 @@ async function measureBlocks(
 
 // ---- etcd.transfers --------------------------------------------------------------------------------
 
-interface ClientStats {
-  accepted: number;
-  retried: number;
-  errors: Record<string, number>;
-  /** Date.now() when this client ran out of signed transfers, if it did. */
-  exhaustedAt?: number;
-}
-
-interface RpcAnswer {
-  id: number;
-  error?: { message: string; data?: { code?: string } };
-}
-
-/**
- * Submits `queue` (hex extrinsics, in nonce order per sender) in batches, one batch in flight, until
- * `signal` aborts (the batch in flight is dropped) or the queue is empty. Refusals that say "later" (a
- * full pool; etcd did not take it) are sent again after a pause; anything else refused is counted
- * and dropped.
- */
-async function runClient(url: string, queue: readonly string[], signal: AbortSignal): Promise<ClientStats> {
-  const stats: ClientStats = { accepted: 0, retried: 0, errors: {} };
-  const retry: string[] = [];
-  let next = 0;
-  while (!signal.aborted) {
-    const batch = retry.splice(0, BATCH);
-    while (batch.length < BATCH && next < queue.length) batch.push(queue[next++]!);
-    if (batch.length === 0) {
-      stats.exhaustedAt = Date.now();
-      break;
-    }
-    let answers: RpcAnswer[];
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(
-          batch.map((hex, id) => ({ jsonrpc: '2.0', id, method: 'author_submitExtrinsic', params: [hex] })),
-        ),
-        signal,
-      });
-      answers = (await response.json()) as RpcAnswer[];
-    } catch (error) {
-      // The window closed with this batch in flight (an etcd node answers a batch only once every
-      // entry is in etcd): what it held no longer counts.
-      if (signal.aborted) break;
-      throw error;
-    }
-    let later = 0;
-    for (const answer of answers) {
-      if (answer.error === undefined) {
-        stats.accepted++;
-        continue;
-      }
-      const code = answer.error.data?.code ?? answer.error.message;
-      if (code === 'PoolFull' || code === 'Unavailable') {
-        retry.push(batch[answer.id]!);
-        later++;
-      } else if (code === 'AlreadyInPool' || code === 'NonceInPool') {
-        stats.accepted++;
-      } else {
-        stats.errors[code] = (stats.errors[code] ?? 0) + 1;
-      }
-    }
-    stats.retried += later;
-    // A full pool empties one block at a time: wait a little rather than spin on the node.
-    if (later > 0) await sleep(later === batch.length ? 50 : 10);
-  }
-  return stats;
-}
-
 interface TransferRun {
   readonly seconds: number;
   /** Transfers in blocks applied on every node inside the window. */
@@ -475,7 +404,7 @@ async function measureTransfers(
     const stopClients = new AbortController();
     const targets = deployment.submitTo ?? deployment.nodes;
     const clients = queues.map((queue, i) =>
-      runClient(targets[i % targets.length]!.rpcUrl, queue, stopClients.signal),
+      submitInBatches(targets[i % targets.length]!.rpcUrl, queue, stopClients.signal),
     );
     await sleep(warmupMs);
     const before = await readUsage(deployment);
@@ -526,10 +455,7 @@ async function measureTransfers(
       exhausted: exhaustedAt.length > 0,
       accepted: stats.reduce((sum, s) => sum + s.accepted, 0),
       retried: stats.reduce((sum, s) => sum + s.retried, 0),
-      errors: stats.reduce<Record<string, number>>((all, s) => {
-        for (const [code, n] of Object.entries(s.errors)) all[code] = (all[code] ?? 0) + n;
-        return all;
-      }, {}),
+      errors: sumErrors(stats),
       before,
       after,
       authors,

@@ -20,11 +20,10 @@ import { UNIT } from '../src/runtime/index.js';
 import { createBenchGenesis } from './createBenchGenesis.js';
 import { type BenchOptions, type BenchResult, figure } from './figure.js';
 import { startNodeProcess } from './startNodeProcess.js';
+import { BATCH, submitInBatches, sumErrors } from './submitInBatches.js';
 
 export const FIGURE_NAMES = ['node.transfers.sustained'] as const;
 
-/** The node's JSON-RPC batch limit (RPC_DEFAULTS.maxBatch). */
-const BATCH = 100;
 const CLIENTS = 4;
 /** The CLI's default block time. */
 const BLOCK_TIME_MS = 1000;
@@ -56,72 +55,6 @@ function bareVerifyMicros(extrinsics: readonly Uint8Array[]): number {
     best = Math.min(best, ((performance.now() - start) * 1000) / checks.length);
   }
   return best;
-}
-
-interface ClientStats {
-  accepted: number;
-  poolFull: number;
-  errors: Record<string, number>;
-  /** Date.now() when this client ran out of signed transfers, if it did. */
-  exhaustedAt?: number;
-}
-
-interface RpcAnswer {
-  id: number;
-  result?: unknown;
-  error?: { message: string; data?: { code?: string } };
-}
-
-/**
- * Submits `queue` (hex extrinsics, in nonce order per sender) in batches, one batch in flight,
- * until `running()` turns false or the queue is empty. Transfers the pool refuses as full are sent
- * again after a pause; anything else refused is counted and dropped.
- */
-async function runClient(
-  url: string,
-  queue: readonly string[],
-  running: () => boolean,
-): Promise<ClientStats> {
-  const stats: ClientStats = { accepted: 0, poolFull: 0, errors: {} };
-  const retry: string[] = [];
-  let next = 0;
-  while (running()) {
-    const batch = retry.splice(0, BATCH);
-    while (batch.length < BATCH && next < queue.length) batch.push(queue[next++]!);
-    if (batch.length === 0) {
-      stats.exhaustedAt = Date.now();
-      break;
-    }
-    const body = JSON.stringify(
-      batch.map((hex, id) => ({ jsonrpc: '2.0', id, method: 'author_submitExtrinsic', params: [hex] })),
-    );
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    const answers = (await response.json()) as RpcAnswer[];
-    let full = 0;
-    for (const answer of answers) {
-      if (answer.error === undefined) {
-        stats.accepted++;
-        continue;
-      }
-      const code = answer.error.data?.code ?? answer.error.message;
-      if (code === 'PoolFull') {
-        retry.push(batch[answer.id]!);
-        full++;
-      } else if (code === 'AlreadyInPool' || code === 'NonceInPool') {
-        stats.accepted++;
-      } else {
-        stats.errors[code] = (stats.errors[code] ?? 0) + 1;
-      }
-    }
-    stats.poolFull += full;
-    // A full pool empties one block at a time: wait a little rather than spin on the node.
-    if (full > 0) await sleep(full === batch.length ? 50 : 10);
-  }
-  return stats;
 }
 
 export async function runThroughputBench(options: BenchOptions = { quick: false }): Promise<BenchResult> {
@@ -167,12 +100,12 @@ export async function runThroughputBench(options: BenchOptions = { quick: false 
       }
     }
 
-    let running = true;
-    const clients = queues.map((queue) => runClient(node.rpcUrl, queue, () => running));
+    const stopClients = new AbortController();
+    const clients = queues.map((queue) => submitInBatches(node.rpcUrl, queue, stopClients.signal));
     await sleep(warmupSeconds * 1000);
     const t0 = Date.now();
     await sleep(measuredSeconds * 1000);
-    running = false;
+    stopClients.abort();
     const stoppedAt = Date.now();
     const stats = await Promise.all(clients);
     const exhausted = stats.map((s) => s.exhaustedAt).filter((t): t is number => t !== undefined);
@@ -197,11 +130,8 @@ export async function runThroughputBench(options: BenchOptions = { quick: false 
     const rate = included / seconds;
     const perVerify = Math.min(verifyBefore, verifyAfter);
     const verifyRate = 1e6 / perVerify;
-    const errors = stats.reduce<Record<string, number>>((all, s) => {
-      for (const [code, n] of Object.entries(s.errors)) all[code] = (all[code] ?? 0) + n;
-      return all;
-    }, {});
-    const poolFull = stats.reduce((sum, s) => sum + s.poolFull, 0);
+    const errors = sumErrors(stats);
+    const poolFull = stats.reduce((sum, s) => sum + s.retried, 0);
     const submitted = stats.reduce((sum, s) => sum + s.accepted, 0);
     return {
       figures: [
