@@ -121,18 +121,18 @@ export function createRpcBlockSource(upstreamUrl: string): BlockSource {
       if (!isObject(result) || typeof result.block !== 'string') {
         throw new NodeError('UpstreamError', 'chain_getBlock: unexpected result shape');
       }
-      try {
-        return decodeExact(BlockCodec, hexToBytes(result.block), 'block');
-      } catch (cause) {
-        throw new BlockImportError(
-          'MalformedBlock',
-          `upstream block ${number} does not decode`,
-          { number },
-          { cause },
-        );
-      }
+      return decodeBlock(hexToBytes(result.block), `upstream block ${number}`, number);
     },
     close: () => controller.abort(),
   };
   return source;
+}
+
+/** SCALE bytes from outside as a block, or BlockImportError MalformedBlock naming `what`. */
+export function decodeBlock(bytes: Uint8Array, what: string, number: number): Block {
+  try {
+    return decodeExact(BlockCodec, bytes, 'block');
+  } catch (cause) {
+    throw new BlockImportError('MalformedBlock', `${what} does not decode`, { number }, { cause });
+  }
 }

@@ -17,10 +17,9 @@ import { bytesToHex, equalBytes } from '../../../codec/bytes.js';
 import { type Block, BlockCodec } from '../../../codec/chain.js';
 import { RpcError } from '../../../codec/errors.js';
 import { ed25519FromSeed } from '../../../codec/keys.js';
-import { decodeExact } from '../../../codec/scale.js';
 import type { Chain } from '../../createChain.js';
 import { BlockImportError, NodeError } from '../../errors.js';
-import { createRpcBlockSource } from '../blockSource.js';
+import { createRpcBlockSource, decodeBlock } from '../blockSource.js';
 import type { OrderingEngine, OrderingStatus } from '../orderingEngine.js';
 import { createEtcdLog, type EtcdLog, type NodeCard } from './createEtcdLog.js';
 import { createEtcdLayout, type LogHead } from './etcdLayout.js';
@@ -157,16 +156,7 @@ export function createEtcdEngine(options: EtcdEngineOptions): OrderingEngine & {
   const importLogBlock = (number: number, bytes: Uint8Array): boolean => {
     let block: Block | undefined;
     try {
-      try {
-        block = decodeExact(BlockCodec, bytes, 'block');
-      } catch (cause) {
-        throw new BlockImportError(
-          'MalformedBlock',
-          `log block ${number} does not decode`,
-          { number },
-          { cause },
-        );
-      }
+      block = decodeBlock(bytes, `log block ${number}`, number);
       if (block.header.number !== number) {
         throw new BlockImportError('WrongNumber', `log key ${number} holds block ${block.header.number}`, {
           number,
